@@ -1,0 +1,78 @@
+// buildApp: the core plugins, then every module, registered explicitly. This file is the route map.
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { registerErrorHandling } from './http/error-handler.js'
+import { HttpProblem } from './http/errors.js'
+import { registerMetrics } from './http/metrics.js'
+import { swaggerOptions } from './http/openapi.js'
+import { ProblemSchema } from './http/problem.schema.js'
+import { requestIdOf } from './http/request-id.js'
+import { createLogger } from './logger.js'
+import { apiKeysRoutes, authenticateAll, createApiKeysRepository } from './modules/api-keys/index.js'
+import { healthRoutes } from './modules/health/health.routes.js'
+
+export interface AppOptions {
+  /** The database the app uses; closing the app closes it. */
+  database: Database
+  logger?: FastifyBaseLogger
+}
+
+export async function buildApp(config: Config, { database, logger }: AppOptions) {
+  const { db } = database
+  const app = Fastify({
+    loggerInstance: logger ?? createLogger(config),
+    genReqId: requestIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      // Unknown fields are rejected (400), not silently dropped; every problem is reported at once.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id)
+  })
+  app.addHook('onClose', () => database.close())
+
+  registerErrorHandling(app)
+  app.addSchema(ProblemSchema)
+  await app.register(swagger, swaggerOptions)
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
+      exposedHeaders: ['etag', 'location', 'x-request-id'],
+    })
+  }
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      allowList: (request) => !request.url.startsWith('/v1'),
+      keyGenerator: (request) => request.headers.authorization ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new HttpProblem(429, 'RATE_LIMITED', 'Too many requests', `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}.`),
+    })
+  }
+  registerMetrics(app)
+  await app.register(healthRoutes, { db })
+
+  await app.register(
+    async (v1) => {
+      authenticateAll(v1, createApiKeysRepository(db), config.adminApiKey)
+      await v1.register(apiKeysRoutes, { prefix: '/api-keys', db })
+    },
+    { prefix: '/v1' },
+  )
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

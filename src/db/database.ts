@@ -1,0 +1,93 @@
+// One Kysely instance over either a PostgreSQL server (pg pool) or the embedded PGlite, which
+// speaks to Kysely through PGlite's own node-postgres adapter so both return the same types.
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { ltree } from '@electric-sql/pglite/contrib/ltree'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { createPgConfig } from '@electric-sql/pglite/node-postgres'
+import { DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.js'
+import { lockDataDir } from './data-dir-lock.js'
+import type { DB } from './schema.js'
+
+// Dates stay 'YYYY-MM-DD' strings (a JS Date would shift them by the time zone); counts are
+// numbers. Both drivers go through pg's parsers, so this holds on both.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+
+export type DatabaseKind = 'postgres' | 'pglite' | 'none'
+
+export interface Database {
+  readonly db: Kysely<DB>
+  readonly kind: DatabaseKind
+  close(): Promise<void>
+}
+
+export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, btree_gist, ltree }
+
+export function openPostgres(connectionString: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000 })
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined)
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: () => db.destroy() }
+}
+
+export interface PgliteOptions {
+  /** A folder, or undefined for an in-memory database. */
+  dataDir?: string | undefined
+  /** A dump (`dumpDataDir`) to start from: how tests get a migrated database quickly. */
+  loadDataDir?: Blob | undefined
+}
+
+export interface PgliteDatabase extends Database {
+  /** A gzipped tarball of the data folder, which `loadDataDir` accepts. */
+  dump(): Promise<Blob>
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDatabase> {
+  const release = options.dataDir ? lockDataDir(options.dataDir) : () => undefined
+  try {
+    const pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'pgdata') } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: PGLITE_EXTENSIONS,
+    })
+    const pool = new pg.Pool(createPgConfig(pglite))
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return {
+      db,
+      kind: 'pglite',
+      dump: () => pglite.dumpDataDir('gzip'),
+      close: async () => {
+        await db.destroy()
+        await pglite.close()
+        release()
+      },
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+/** A database that compiles queries but never runs them: enough to build the app for its OpenAPI document. */
+export function openNoDatabase(): Database {
+  const db = new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  })
+  return { db, kind: 'none', close: () => db.destroy() }
+}
+
+export function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return Promise.resolve(openPostgres(config.databaseUrl, config.databasePoolSize))
+  return openPglite({ dataDir: config.dataDir === 'memory' ? undefined : config.dataDir })
+}

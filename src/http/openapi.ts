@@ -1,0 +1,29 @@
+// The OpenAPI document's frame; every route adds its own operation from its schemas.
+import type { SwaggerOptions } from '@fastify/swagger'
+
+export const API_VERSION = '1.0.0'
+
+export const swaggerOptions: SwaggerOptions = {
+  openapi: {
+    openapi: '3.1.0',
+    info: {
+      title: 'antq-api',
+      version: API_VERSION,
+      description:
+        'System of record for the "All people protect national security" movement (Toàn dân bảo vệ an ninh Tổ quốc): ' +
+        'units, yearly ANTT-safety certifications, "police listen to the people" forums, re-education counts, and the reports built from them. ' +
+        'Errors are application/problem+json (RFC 9457) with a stable `code`.',
+    },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+    },
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'api-keys', description: 'Keys, roles and unit scopes (admin only).' },
+      { name: 'operations', description: 'Health, readiness and metrics.' },
+    ],
+  },
+  refResolver: {
+    buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+  },
+}

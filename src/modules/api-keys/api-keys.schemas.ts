@@ -1,0 +1,51 @@
+import Type, { type Static } from 'typebox'
+import { Page, PaginationQuery } from '../../http/pagination.js'
+
+export const ROLES = ['viewer', 'editor', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export const RoleSchema = Type.Enum([...ROLES], {
+  description: '`viewer` reads; `editor` also writes records; `admin` also manages keys and units.',
+})
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    role: RoleSchema,
+    scope: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid', description: 'Unit whose subtree the key is confined to; null for all.' }),
+    keyPrefix: Type.String({ description: 'The first characters of the secret, to recognise a key.' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' }),
+  },
+  { title: 'ApiKey' },
+)
+
+export const CreatedApiKeySchema = Type.Object(
+  {
+    ...ApiKeySchema.properties,
+    key: Type.String({ description: 'The secret. Shown in this response only: store it now.' }),
+  },
+  { title: 'CreatedApiKey' },
+)
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
+    role: RoleSchema,
+    scope: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid', description: 'Unit id to confine the key to.' })),
+  },
+  { additionalProperties: false, title: 'CreateApiKey' },
+)
+
+export const ApiKeyListQuery = Type.Object(
+  { ...PaginationQuery, includeRevoked: Type.Boolean({ default: false }) },
+  { additionalProperties: false },
+)
+
+export const ApiKeyIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export const ApiKeyPage = Page(ApiKeySchema, 'ApiKeyPage')
+
+export type ApiKey = Static<typeof ApiKeySchema>
+export type CreateApiKey = Static<typeof CreateApiKeyBody>

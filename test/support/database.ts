@@ -1,0 +1,25 @@
+// A fresh, migrated database for one test file, on whichever server the run was pointed at.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { type Database, openPglite, openPostgres } from '../../src/db/database.js'
+import { adminQuery, databaseUrlFor } from './postgres-admin.js'
+
+export const onServer = Boolean(process.env.TEST_DATABASE_URL)
+
+export async function openTestDatabase(): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL
+  if (serverUrl) {
+    const name = `antq_test_${process.env.ANTQ_TEST_RUN_ID}_${randomBytes(4).toString('hex')}`
+    await adminQuery(serverUrl, `create database ${name} template ${process.env.ANTQ_TEST_TEMPLATE}`)
+    const database = openPostgres(databaseUrlFor(serverUrl, name), 4)
+    return {
+      ...database,
+      close: async () => {
+        await database.close()
+        await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
+      },
+    }
+  }
+  const dump = await readFile(process.env.ANTQ_TEST_PGLITE_DUMP ?? '')
+  return openPglite({ loadDataDir: new Blob([dump]) })
+}

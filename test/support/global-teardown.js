@@ -1,0 +1,19 @@
+// Drops this run's databases on the server, or removes the embedded database's dump.
+import { rm } from 'node:fs/promises'
+import pg from 'pg'
+
+export default async function globalTeardown() {
+  const serverUrl = process.env.TEST_DATABASE_URL
+  const runId = process.env.ANTQ_TEST_RUN_ID
+  if (serverUrl && runId) {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    try {
+      const { rows } = await client.query('select datname from pg_database where datname like $1', [`antq_test_${runId}_%`])
+      for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`)
+    } finally {
+      await client.end()
+    }
+  }
+  if (process.env.ANTQ_TEST_PGLITE_DUMP) await rm(process.env.ANTQ_TEST_PGLITE_DUMP, { force: true })
+}
