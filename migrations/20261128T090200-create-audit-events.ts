@@ -21,8 +21,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('audit_events')
     .columns(['entity', 'entity_id', 'id'])
     .execute()
-  await db.schema.createIndex('audit_events_unit_idx').on('audit_events').columns(['unit_id', 'id']).execute()
-  await db.schema.createIndex('audit_events_occurred_at_idx').on('audit_events').column('occurred_at').execute()
+  await db.schema
+    .createIndex('audit_events_unit_idx')
+    .on('audit_events')
+    .columns(['unit_id', 'id'])
+    .execute()
+  await db.schema
+    .createIndex('audit_events_occurred_at_idx')
+    .on('audit_events')
+    .column('occurred_at')
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -14,7 +14,11 @@ import { swaggerOptions } from './http/openapi.js'
 import { ProblemSchema } from './http/problem.schema.js'
 import { requestIdOf } from './http/request-id.js'
 import { createLogger } from './logger.js'
-import { apiKeysRoutes, authenticateAll, createApiKeysRepository } from './modules/api-keys/index.js'
+import {
+  apiKeysRoutes,
+  authenticateAll,
+  createApiKeysRepository,
+} from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 
 export interface AppOptions {
@@ -32,7 +36,12 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       // Unknown fields are rejected (400), not silently dropped; every problem is reported at once.
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+      customOptions: {
+        removeAdditional: false,
+        allErrors: true,
+        coerceTypes: 'array',
+        useDefaults: true,
+      },
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -59,7 +68,12 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       allowList: (request) => !request.url.startsWith('/v1'),
       keyGenerator: (request) => request.headers.authorization ?? request.ip,
       errorResponseBuilder: (_request, context) =>
-        new HttpProblem(429, 'RATE_LIMITED', 'Too many requests', `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}.`),
+        new HttpProblem(
+          429,
+          'RATE_LIMITED',
+          'Too many requests',
+          `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}.`,
+        ),
     })
   }
   registerMetrics(app)

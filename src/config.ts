@@ -6,8 +6,17 @@ import { Value } from 'typebox/value'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 export const EnvironmentSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on.' }),
-  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on (`0.0.0.0` in a container).' }),
+  PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 3000,
+    description: 'TCP port to listen on.',
+  }),
+  HOST: Type.String({
+    minLength: 1,
+    default: '127.0.0.1',
+    description: 'Address to listen on (`0.0.0.0` in a container).',
+  }),
   DATABASE_URL: Type.Optional(
     Type.String({
       pattern: '^postgres(ql)?://',
@@ -17,10 +26,14 @@ export const EnvironmentSchema = Type.Object({
   DATA_DIR: Type.String({
     minLength: 1,
     default: './data',
-    description: 'Folder of the embedded database (used when `DATABASE_URL` is unset); `memory` keeps it in memory.',
+    description:
+      'Folder of the embedded database (used when `DATABASE_URL` is unset); `memory` keeps it in memory.',
   }),
   ADMIN_API_KEY: Type.Optional(
-    Type.String({ minLength: 16, description: 'Bootstrap admin key with no unit scope (at least 16 characters).' }),
+    Type.String({
+      minLength: 16,
+      description: 'Bootstrap admin key with no unit scope (at least 16 characters).',
+    }),
   ),
   LOG_LEVEL: Type.Enum([...LOG_LEVELS], { default: 'info', description: 'pino log level.' }),
   LOG_FORMAT: Type.Enum(['auto', 'json', 'pretty'], {
@@ -29,14 +42,25 @@ export const EnvironmentSchema = Type.Object({
   }),
   CORS_ORIGINS: Type.String({
     default: '',
-    description: 'Comma-separated browser origins allowed to call the API; empty disables CORS; `*` allows any.',
+    description:
+      'Comma-separated browser origins allowed to call the API; empty disables CORS; `*` allows any.',
   }),
-  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body accepted (413 above).' }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Connections to PostgreSQL.' }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1048576,
+    description: 'Largest request body accepted (413 above).',
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 200,
+    default: 10,
+    description: 'Connections to PostgreSQL.',
+  }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 0,
     default: 1200,
-    description: 'Requests per minute per API key (or per address without one); 0 disables the limit.',
+    description:
+      'Requests per minute per API key (or per address without one); 0 disables the limit.',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 0,

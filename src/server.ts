@@ -13,7 +13,8 @@ async function main() {
   const database = await openDatabase(config)
   try {
     const { results } = await migrateToLatest(database.db)
-    for (const r of results ?? []) logger.info({ migration: r.migrationName, status: r.status }, 'migration')
+    for (const r of results ?? [])
+      logger.info({ migration: r.migrationName, status: r.status }, 'migration')
   } catch (error) {
     await database.close()
     throw error
@@ -21,7 +22,10 @@ async function main() {
   const app = await buildApp(config, { database, logger })
   await app.listen({ port: config.port, host: config.host })
   logger.info(
-    { database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgresql', startupMs: Math.round(performance.now() - startedAt) },
+    {
+      database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgresql',
+      startupMs: Math.round(performance.now() - startedAt),
+    },
     'antq-api ready',
   )
 
@@ -50,6 +54,8 @@ async function main() {
 main().catch((error: unknown) => {
   // Known start-up failures get one clear line, not a stack trace.
   const known = error instanceof ConfigError || error instanceof DataDirLockedError
-  process.stderr.write(`antq-api: ${known ? error.message : String((error as Error).stack ?? error)}\n`)
+  process.stderr.write(
+    `antq-api: ${known ? error.message : String((error as Error).stack ?? error)}\n`,
+  )
   process.exit(1)
 })

@@ -7,7 +7,14 @@ import { ltree } from '@electric-sql/pglite/contrib/ltree'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
-import { DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
 import { lockDataDir } from './data-dir-lock.js'
@@ -88,6 +95,7 @@ export function openNoDatabase(): Database {
 }
 
 export function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return Promise.resolve(openPostgres(config.databaseUrl, config.databasePoolSize))
+  if (config.databaseUrl)
+    return Promise.resolve(openPostgres(config.databaseUrl, config.databasePoolSize))
   return openPglite({ dataDir: config.dataDir === 'memory' ? undefined : config.dataDir })
 }

@@ -36,39 +36,83 @@ const FASTIFY_CODES: Record<string, string> = {
 }
 
 // Errors that mean "the database cannot be reached", as opposed to "the query was wrong".
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+])
 
 function fieldErrors(issues: ValidationIssue[], context: string | undefined): FieldError[] {
   const inBody = context === undefined || context === 'body'
   return issues.map((issue) => {
     let path = issue.instancePath
     if (issue.keyword === 'required') path += `/${String(issue.params.missingProperty)}`
-    if (issue.keyword === 'additionalProperties') path += `/${String(issue.params.additionalProperty)}`
+    if (issue.keyword === 'additionalProperties')
+      path += `/${String(issue.params.additionalProperty)}`
     const pointer = inBody ? path : path.replace(/^\//, '').split('/')[0] || String(context)
-    const code = issue.keyword === 'additionalProperties' ? 'UNKNOWN_FIELD' : issue.keyword.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
-    const detail = issue.keyword === 'additionalProperties' ? 'is not a known field' : (issue.message ?? 'is invalid')
+    const code =
+      issue.keyword === 'additionalProperties'
+        ? 'UNKNOWN_FIELD'
+        : issue.keyword.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
+    const detail =
+      issue.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : (issue.message ?? 'is invalid')
     return { pointer, code, detail }
   })
 }
 
-function databaseProblem(error: { code?: string; detail?: string; constraint?: string }): [number, string, string] | undefined {
+function databaseProblem(error: {
+  code?: string
+  detail?: string
+  constraint?: string
+}): [number, string, string] | undefined {
   const code = error.code ?? ''
-  if (UNAVAILABLE_CODES.has(code)) return [503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly.']
+  if (UNAVAILABLE_CODES.has(code))
+    return [503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly.']
   const constraint = error.constraint ? ` (${error.constraint})` : ''
-  if (code === '23505') return [409, 'UNIQUE_VIOLATION', `A record with the same key already exists${constraint}.`]
-  if (code === '23P01') return [409, 'OVERLAP_VIOLATION', `Overlaps an existing record${constraint}.`]
-  if (code === '23503') return [422, 'REFERENCE_VIOLATION', `Refers to a record that does not exist, or is still referred to${constraint}.`]
-  if (code === '23514') return [422, 'CHECK_VIOLATION', `A value breaks a rule of the data${constraint}.`]
+  if (code === '23505')
+    return [409, 'UNIQUE_VIOLATION', `A record with the same key already exists${constraint}.`]
+  if (code === '23P01')
+    return [409, 'OVERLAP_VIOLATION', `Overlaps an existing record${constraint}.`]
+  if (code === '23503')
+    return [
+      422,
+      'REFERENCE_VIOLATION',
+      `Refers to a record that does not exist, or is still referred to${constraint}.`,
+    ]
+  if (code === '23514')
+    return [422, 'CHECK_VIOLATION', `A value breaks a rule of the data${constraint}.`]
   if (code === '23502') return [422, 'MISSING_VALUE', `A required value is missing${constraint}.`]
   if (code.startsWith('22')) return [400, 'INVALID_VALUE', 'A value is not valid for its type.']
   return undefined
 }
 
 function isConnectionFailure(error: Error): boolean {
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(error.message)
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
+    error.message,
+  )
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, extra: Partial<Problem> = {}) {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+) {
   const body: Problem = {
     type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',
@@ -82,35 +126,66 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
 }
 
 export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError & { constraint?: string; detail?: string }, request, reply) => {
-    if (error instanceof HttpProblem) {
-      if (error.extra.headers) void reply.headers(error.extra.headers)
-      return sendProblem(reply, request, error.status, error.code, error.message, {
-        title: error.title,
-        ...(error.extra.errors ? { errors: error.extra.errors } : {}),
-      })
-    }
-    if (error.validation) {
-      const errors = fieldErrors(error.validation as ValidationIssue[], error.validationContext)
-      const where = error.validationContext ?? 'body'
-      return sendProblem(reply, request, 400, 'VALIDATION_FAILED', `The request ${where} is not valid.`, { errors })
-    }
-    const mapped = databaseProblem(error) ?? (isConnectionFailure(error) ? [503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly.'] as const : undefined)
-    if (mapped) {
-      const [status, code, detail] = mapped
-      if (status >= 500) request.log.error({ err: error }, 'database unavailable')
-      return sendProblem(reply, request, status, code, detail)
-    }
-    const status = error.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      const code = FASTIFY_CODES[error.code] ?? (error.code?.startsWith('FST_') ? 'BAD_REQUEST' : (error.code ?? 'BAD_REQUEST'))
-      return sendProblem(reply, request, status, code, error.message)
-    }
-    request.log.error({ err: error }, 'unexpected error')
-    return sendProblem(reply, request, 500, 'INTERNAL_ERROR', 'An unexpected error occurred; it has been logged with this request id.')
-  })
+  app.setErrorHandler(
+    (error: FastifyError & { constraint?: string; detail?: string }, request, reply) => {
+      if (error instanceof HttpProblem) {
+        if (error.extra.headers) void reply.headers(error.extra.headers)
+        return sendProblem(reply, request, error.status, error.code, error.message, {
+          title: error.title,
+          ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+        })
+      }
+      if (error.validation) {
+        const errors = fieldErrors(error.validation, error.validationContext)
+        const where = error.validationContext ?? 'body'
+        return sendProblem(
+          reply,
+          request,
+          400,
+          'VALIDATION_FAILED',
+          `The request ${where} is not valid.`,
+          { errors },
+        )
+      }
+      const mapped =
+        databaseProblem(error) ??
+        (isConnectionFailure(error)
+          ? ([
+              503,
+              'DATABASE_UNAVAILABLE',
+              'The database is unreachable; try again shortly.',
+            ] as const)
+          : undefined)
+      if (mapped) {
+        const [status, code, detail] = mapped
+        if (status >= 500) request.log.error({ err: error }, 'database unavailable')
+        return sendProblem(reply, request, status, code, detail)
+      }
+      const status = error.statusCode ?? 500
+      if (status >= 400 && status < 500) {
+        const code =
+          FASTIFY_CODES[error.code] ??
+          (error.code?.startsWith('FST_') ? 'BAD_REQUEST' : (error.code ?? 'BAD_REQUEST'))
+        return sendProblem(reply, request, status, code, error.message)
+      }
+      request.log.error({ err: error }, 'unexpected error')
+      return sendProblem(
+        reply,
+        request,
+        500,
+        'INTERNAL_ERROR',
+        'An unexpected error occurred; it has been logged with this request id.',
+      )
+    },
+  )
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, 404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    sendProblem(
+      reply,
+      request,
+      404,
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0]}.`,
+    ),
   )
 }

@@ -29,9 +29,11 @@ export const unauthorized = (detail: string) =>
     headers: { 'www-authenticate': 'Bearer realm="antq-api"' },
   })
 
-export const forbidden = (detail: string, code = 'FORBIDDEN') => new HttpProblem(403, code, 'Forbidden', detail)
+export const forbidden = (detail: string, code = 'FORBIDDEN') =>
+  new HttpProblem(403, code, 'Forbidden', detail)
 
-export const notFound = (detail: string, code = 'NOT_FOUND') => new HttpProblem(404, code, 'Not found', detail)
+export const notFound = (detail: string, code = 'NOT_FOUND') =>
+  new HttpProblem(404, code, 'Not found', detail)
 
 export const conflict = (code: string, detail: string, headers?: Record<string, string>) =>
   new HttpProblem(409, code, 'Conflict', detail, headers ? { headers } : {})

@@ -16,7 +16,11 @@ function listed(header: string | undefined, etag: string): boolean {
 }
 
 /** Sets the ETag; answers true (after sending 304) when the client's If-None-Match already has it. */
-export function replyNotModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+export function replyNotModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  etag: string,
+): boolean {
   void reply.header('etag', etag)
   if (!listed(request.headers['if-none-match'], etag)) return false
   void reply.code(304).send()
@@ -27,6 +31,8 @@ export function replyNotModified(request: FastifyRequest, reply: FastifyReply, e
 export function assertIfMatch(request: FastifyRequest, currentEtag: string): void {
   const header = request.headers['if-match']
   if (header !== undefined && !listed(header, currentEtag)) {
-    throw preconditionFailed(`If-Match ${header} does not match the current ETag ${currentEtag}; fetch the resource again.`)
+    throw preconditionFailed(
+      `If-Match ${header} does not match the current ETag ${currentEtag}; fetch the resource again.`,
+    )
   }
 }

@@ -16,7 +16,11 @@ export function registerMetrics(app: FastifyInstance) {
 
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     )
   })
@@ -30,6 +34,7 @@ export function registerMetrics(app: FastifyInstance) {
       produces: ['text/plain'],
       response: { 200: { description: 'Prometheus text format', type: 'string' } },
     },
-    handler: async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    handler: async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
   })
 }

@@ -18,7 +18,9 @@ function sortKeys(value: unknown): unknown {
 
 /** The document, key-sorted and newline-terminated, exactly as `openapi/openapi.json` stores it. */
 export async function generateOpenApiJson(): Promise<string> {
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), { database: openNoDatabase() })
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), {
+    database: openNoDatabase(),
+  })
   try {
     await app.ready()
     return `${JSON.stringify(sortKeys(app.swagger()), null, 2)}\n`

@@ -15,7 +15,13 @@ export const swaggerOptions: SwaggerOptions = {
         'Errors are application/problem+json (RFC 9457) with a stable `code`.',
     },
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key: `Authorization: Bearer <key>`.',
+        },
+      },
     },
     security: [{ bearerAuth: [] }],
     tags: [
@@ -24,6 +30,7 @@ export const swaggerOptions: SwaggerOptions = {
     ],
   },
   refResolver: {
-    buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    buildLocalReference: (json, _baseUri, _fragment, i) =>
+      typeof json.$id === 'string' ? json.$id : `def-${i}`,
   },
 }

@@ -7,15 +7,29 @@ export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 1000
 
 export const PaginationQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Items per page.' }),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'The `nextCursor` of the previous page.' })),
+  limit: Type.Integer({
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+    description: 'Items per page.',
+  }),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'The `nextCursor` of the previous page.',
+    }),
+  ),
 }
 
 export function Page<T extends TSchema>(item: T, title: string) {
   return Type.Object(
     {
       items: Type.Array(item),
-      nextCursor: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last.' }),
+      nextCursor: Type.Unsafe<string | null>({
+        type: ['string', 'null'],
+        description: 'Pass as `cursor` for the next page; null on the last.',
+      }),
     },
     { title },
   )
@@ -29,21 +43,35 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) {
-      return key as (string | number)[]
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((k) => typeof k === 'string' || typeof k === 'number')
+    ) {
+      return key
     }
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest('INVALID_CURSOR', 'The cursor is not one this service issued; start again without it.', [
-    { pointer: 'cursor', code: 'INVALID_CURSOR', detail: 'is not a valid cursor' },
-  ])
+  throw badRequest(
+    'INVALID_CURSOR',
+    'The cursor is not one this service issued; start again without it.',
+    [{ pointer: 'cursor', code: 'INVALID_CURSOR', detail: 'is not a valid cursor' }],
+  )
 }
 
 /** Given limit + 1 rows, returns the page and the cursor of its last row when more follow. */
-export function toPage<R, I>(rows: R[], limit: number, toItem: (row: R) => I, keyOf: (row: R) => (string | number)[]) {
+export function toPage<R, I>(
+  rows: R[],
+  limit: number,
+  toItem: (row: R) => I,
+  keyOf: (row: R) => (string | number)[],
+) {
   const hasMore = rows.length > limit
   const pageRows = hasMore ? rows.slice(0, limit) : rows
   const last = pageRows.at(-1)
-  return { items: pageRows.map(toItem), nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null }
+  return {
+    items: pageRows.map(toItem),
+    nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  }
 }

@@ -3,7 +3,9 @@ import Type, { type Static } from 'typebox'
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 export const FieldErrorSchema = Type.Object({
-  pointer: Type.String({ description: 'JSON Pointer into the body, or the query parameter or header name.' }),
+  pointer: Type.String({
+    description: 'JSON Pointer into the body, or the query parameter or header name.',
+  }),
   code: Type.String(),
   detail: Type.String(),
 })
@@ -44,7 +46,10 @@ export function problemResponses(...statuses: number[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: DESCRIPTIONS[status] ?? 'Problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: ref } } },
+      {
+        description: DESCRIPTIONS[status] ?? 'Problem',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ref } },
+      },
     ]),
   )
 }

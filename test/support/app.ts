@@ -16,9 +16,17 @@ export interface TestApp {
   close: () => Promise<void>
 }
 
-export async function createTestApp(env: Record<string, string> = {}, database?: Database): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  database?: Database,
+): Promise<TestApp> {
   const db = database ?? (await openTestDatabase())
-  const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...env })
+  const config = loadConfig({
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  })
   const app = await buildApp(config, { database: db })
   await app.ready()
   return {
@@ -31,7 +39,15 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
 }
 
 /** Creates a key with the given role through the API and returns its secret. */
-export async function createKey(t: TestApp, role: 'admin' | 'editor' | 'viewer', scope?: string): Promise<string> {
-  const response = await t.admin().post('/v1/api-keys').send({ name: `${role} key`, role, ...(scope ? { scope } : {}) }).expect(201)
+export async function createKey(
+  t: TestApp,
+  role: 'admin' | 'editor' | 'viewer',
+  scope?: string,
+): Promise<string> {
+  const response = await t
+    .admin()
+    .post('/v1/api-keys')
+    .send({ name: `${role} key`, role, ...(scope ? { scope } : {}) })
+    .expect(201)
   return (response.body as { key: string }).key
 }

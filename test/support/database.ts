@@ -10,7 +10,10 @@ export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
     const name = `antq_test_${process.env.ANTQ_TEST_RUN_ID}_${randomBytes(4).toString('hex')}`
-    await adminQuery(serverUrl, `create database ${name} template ${process.env.ANTQ_TEST_TEMPLATE}`)
+    await adminQuery(
+      serverUrl,
+      `create database ${name} template ${process.env.ANTQ_TEST_TEMPLATE}`,
+    )
     const database = openPostgres(databaseUrlFor(serverUrl, name), 4)
     return {
       ...database,

@@ -5,9 +5,17 @@ import { randomBytes } from 'node:crypto'
 
 export default function globalSetup() {
   const runId = randomBytes(4).toString('hex')
-  const output = execFileSync(process.execPath, ['--import', 'tsx', 'test/support/prepare-databases.ts', runId], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  Object.assign(process.env, { ANTQ_TEST_RUN_ID: runId }, JSON.parse(output.trim().split('\n').at(-1)))
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/prepare-databases.ts', runId],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  Object.assign(
+    process.env,
+    { ANTQ_TEST_RUN_ID: runId },
+    JSON.parse(output.trim().split('\n').at(-1)),
+  )
 }

@@ -9,11 +9,15 @@ export default async function globalTeardown() {
     const client = new pg.Client({ connectionString: serverUrl })
     await client.connect()
     try {
-      const { rows } = await client.query('select datname from pg_database where datname like $1', [`antq_test_${runId}_%`])
-      for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`)
+      const { rows } = await client.query('select datname from pg_database where datname like $1', [
+        `antq_test_${runId}_%`,
+      ])
+      for (const { datname } of rows)
+        await client.query(`drop database if exists "${datname}" with (force)`)
     } finally {
       await client.end()
     }
   }
-  if (process.env.ANTQ_TEST_PGLITE_DUMP) await rm(process.env.ANTQ_TEST_PGLITE_DUMP, { force: true })
+  if (process.env.ANTQ_TEST_PGLITE_DUMP)
+    await rm(process.env.ANTQ_TEST_PGLITE_DUMP, { force: true })
 }

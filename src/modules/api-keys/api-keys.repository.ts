@@ -6,13 +6,23 @@ export type ApiKeyRow = Selectable<ApiKeysTable>
 export function createApiKeysRepository(db: Kysely<DB>) {
   return {
     findActiveByHash: (keyHash: string) =>
-      db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst(),
+      db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
 
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst(),
 
-    insert: (values: Pick<ApiKeyRow, 'name' | 'role' | 'scope_unit_id' | 'key_hash' | 'key_prefix' | 'created_by'>, tx: Kysely<DB> = db) =>
-      tx.insertInto('api_keys').values(values).returningAll().executeTakeFirstOrThrow(),
+    insert: (
+      values: Pick<
+        ApiKeyRow,
+        'name' | 'role' | 'scope_unit_id' | 'key_hash' | 'key_prefix' | 'created_by'
+      >,
+      tx: Kysely<DB> = db,
+    ) => tx.insertInto('api_keys').values(values).returningAll().executeTakeFirstOrThrow(),
 
     revoke: (id: string, tx: Kysely<DB> = db) =>
       tx
@@ -29,9 +39,15 @@ export function createApiKeysRepository(db: Kysely<DB>) {
       if (!options.includeRevoked) query = query.where('revoked_at', 'is', null)
       if (options.after) {
         const [createdAt, id] = options.after
-        query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`)
+        query = query.where(
+          sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`,
+        )
       }
-      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute()
+      return query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.limit + 1)
+        .execute()
     },
   }
 }

@@ -7,7 +7,15 @@ import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { recordAudit } from '../audit/index.js'
 import { type ApiKeyRow, createApiKeysRepository } from './api-keys.repository.js'
-import { type ApiKey, ApiKeyIdParams, ApiKeyListQuery, ApiKeyPage, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema } from './api-keys.schemas.js'
+import {
+  type ApiKey,
+  ApiKeyIdParams,
+  ApiKeyListQuery,
+  ApiKeyPage,
+  ApiKeySchema,
+  CreateApiKeyBody,
+  CreatedApiKeySchema,
+} from './api-keys.schemas.js'
 import { generateKey, hashKey, keyPrefix } from './api-keys.secrets.js'
 import { actorOf, requireRole } from './authentication.js'
 
@@ -53,10 +61,18 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
           tx,
         )
         const apiKey = toApiKey(row)
-        await recordAudit(tx, actor, { action: 'create', entity: 'api-key', entityId: row.id, after: apiKey })
+        await recordAudit(tx, actor, {
+          action: 'create',
+          entity: 'api-key',
+          entityId: row.id,
+          after: apiKey,
+        })
         return apiKey
       })
-      return reply.code(201).header('location', `/v1/api-keys/${created.id}`).send({ ...created, key })
+      return reply
+        .code(201)
+        .header('location', `/v1/api-keys/${created.id}`)
+        .send({ ...created, key })
     },
   })
 
@@ -82,7 +98,11 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
       tags,
       summary: 'Show one API key',
       params: ApiKeyIdParams,
-      response: { 200: ApiKeySchema, 304: { description: 'Not modified', type: 'null' }, ...problemResponses(400, 401, 403, 404, 503) },
+      response: {
+        200: ApiKeySchema,
+        304: { description: 'Not modified', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
     },
     handler: async (request, reply) => {
       const row = await keys.findById(request.params.id)
@@ -99,7 +119,10 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
       tags,
       summary: 'Revoke an API key (it stops working at once; the record stays)',
       params: ApiKeyIdParams,
-      response: { 204: { description: 'Revoked', type: 'null' }, ...problemResponses(400, 401, 403, 404, 503) },
+      response: {
+        204: { description: 'Revoked', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
     },
     handler: async (request, reply) => {
       const { id } = request.params
@@ -109,7 +132,13 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
         const revoked = await keys.revoke(id, tx)
         // Revoking twice is not an error: the key is revoked either way.
         if (revoked) {
-          await recordAudit(tx, actorOf(request), { action: 'revoke', entity: 'api-key', entityId: id, before: toApiKey(before), after: toApiKey(revoked) })
+          await recordAudit(tx, actorOf(request), {
+            action: 'revoke',
+            entity: 'api-key',
+            entityId: id,
+            before: toApiKey(before),
+            after: toApiKey(revoked),
+          })
         }
       })
       return reply.code(204).send(null)

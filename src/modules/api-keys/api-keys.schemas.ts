@@ -13,8 +13,14 @@ export const ApiKeySchema = Type.Object(
     id: Type.String({ format: 'uuid' }),
     name: Type.String(),
     role: RoleSchema,
-    scope: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid', description: 'Unit whose subtree the key is confined to; null for all.' }),
-    keyPrefix: Type.String({ description: 'The first characters of the secret, to recognise a key.' }),
+    scope: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      format: 'uuid',
+      description: 'Unit whose subtree the key is confined to; null for all.',
+    }),
+    keyPrefix: Type.String({
+      description: 'The first characters of the secret, to recognise a key.',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' }),
   },
@@ -33,7 +39,13 @@ export const CreateApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
     role: RoleSchema,
-    scope: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid', description: 'Unit id to confine the key to.' })),
+    scope: Type.Optional(
+      Type.Unsafe<string | null>({
+        type: ['string', 'null'],
+        format: 'uuid',
+        description: 'Unit id to confine the key to.',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'CreateApiKey' },
 )

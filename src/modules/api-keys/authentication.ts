@@ -2,7 +2,7 @@
 // ADMIN_API_KEY is compared in constant time and needs no database; other keys are looked up
 // by their hash.
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { forbidden, unauthorized } from '../../http/errors.js'
 import type { Actor } from '../audit/index.js'
 import type { ApiKeysRepository } from './api-keys.repository.js'
@@ -30,7 +30,11 @@ function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** Adds the onRequest hook that authenticates every route of `scope` (the /v1 plugin). */
-export function authenticateAll(scope: FastifyInstance, keys: ApiKeysRepository, adminApiKey: string | undefined) {
+export function authenticateAll(
+  scope: FastifyInstance,
+  keys: ApiKeysRepository,
+  adminApiKey: string | undefined,
+) {
   const adminHash = adminApiKey ? Buffer.from(hashKey(adminApiKey), 'hex') : undefined
   scope.decorateRequest('principal', null)
   scope.addHook('onRequest', async (request) => {
@@ -43,12 +47,17 @@ export function authenticateAll(scope: FastifyInstance, keys: ApiKeysRepository,
     }
     const row = await keys.findActiveByHash(hash)
     if (!row) throw unauthorized('The API key is unknown or revoked.')
-    request.principal = { keyId: row.id, name: row.name, role: row.role, scopeUnitId: row.scope_unit_id }
+    request.principal = {
+      keyId: row.id,
+      name: row.name,
+      role: row.role,
+      scopeUnitId: row.scope_unit_id,
+    }
   })
 }
 
 /** Route-level onRequest hook: 403 unless the caller's role is at least `role`. */
-export function requireRole(role: Role): onRequestHookHandler {
+export function requireRole(role: Role): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
     const principal = request.principal
     if (!principal || RANK[principal.role] < RANK[role]) {
@@ -58,5 +67,9 @@ export function requireRole(role: Role): onRequestHookHandler {
 }
 
 export function actorOf(request: FastifyRequest): Actor {
-  return { keyId: request.principal?.keyId ?? null, name: request.principal?.name ?? 'anonymous', requestId: request.id }
+  return {
+    keyId: request.principal?.keyId ?? null,
+    name: request.principal?.name ?? 'anonymous',
+    requestId: request.id,
+  }
 }

@@ -36,7 +36,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async
         throw serviceUnavailable('The database is unreachable.')
       }
       const pending = await pendingMigrations(db)
-      if (pending.length > 0) throw serviceUnavailable(`Migrations not yet applied: ${pending.join(', ')}.`)
+      if (pending.length > 0)
+        throw serviceUnavailable(`Migrations not yet applied: ${pending.join(', ')}.`)
       return { status: 'ready' }
     },
   })

@@ -8,7 +8,15 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const problem = (status: number, code: string) => expect.objectContaining({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String), instance: expect.any(String) })
+const problem = (status: number, code: string) =>
+  expect.objectContaining({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+    instance: expect.any(String),
+  })
 
 describe('authentication', () => {
   it('answers 401 problem+json without a key', async () => {
@@ -20,7 +28,11 @@ describe('authentication', () => {
   })
 
   it('answers 401 for an unknown key and for a malformed header', async () => {
-    await t.http().get('/v1/api-keys').set('authorization', 'Bearer antq_not-a-real-key').expect(401)
+    await t
+      .http()
+      .get('/v1/api-keys')
+      .set('authorization', 'Bearer antq_not-a-real-key')
+      .expect(401)
     await t.http().get('/v1/api-keys').set('authorization', `Basic ${ADMIN_KEY}`).expect(401)
   })
 
@@ -32,7 +44,11 @@ describe('authentication', () => {
   it('answers 403 to editor and viewer keys on admin routes', async () => {
     for (const role of ['editor', 'viewer'] as const) {
       const key = await createKey(t, role)
-      const response = await t.http().get('/v1/api-keys').set('authorization', `Bearer ${key}`).expect(403)
+      const response = await t
+        .http()
+        .get('/v1/api-keys')
+        .set('authorization', `Bearer ${key}`)
+        .expect(403)
       expect(response.body).toEqual(problem(403, 'FORBIDDEN'))
     }
   })
@@ -40,7 +56,11 @@ describe('authentication', () => {
 
 describe('POST /v1/api-keys', () => {
   it('creates a key shown once, stored only as a hash, that works at once', async () => {
-    const response = await t.admin().post('/v1/api-keys').send({ name: '  Công an huyện Chợ Mới  ', role: 'admin' }).expect(201)
+    const response = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: '  Công an huyện Chợ Mới  ', role: 'admin' })
+      .expect(201)
     const { key, ...apiKey } = response.body as Record<string, string>
     expect(apiKey).toEqual({
       id: expect.any(String),
@@ -54,23 +74,39 @@ describe('POST /v1/api-keys', () => {
     expect(response.headers.location).toBe(`/v1/api-keys/${apiKey.id}`)
     expect(key).toMatch(/^antq_[A-Za-z0-9_-]{43}$/)
 
-    const stored = await sql<{ n: number }>`select count(*)::int as n from api_keys where key_hash like ${`%${key}%`} or key_prefix = ${key}`.execute(t.database.db)
+    const stored = await sql<{
+      n: number
+    }>`select count(*)::int as n from api_keys where key_hash like ${`%${key}%`} or key_prefix = ${key}`.execute(
+      t.database.db,
+    )
     expect(stored.rows[0]!.n).toBe(0)
 
-    const listed = await t.http().get('/v1/api-keys').set('authorization', `Bearer ${key}`).expect(200)
+    const listed = await t
+      .http()
+      .get('/v1/api-keys')
+      .set('authorization', `Bearer ${key}`)
+      .expect(200)
     expect(JSON.stringify(listed.body)).not.toContain(key)
     expect(listed.body.items).toContainEqual(apiKey)
   })
 
   it('stores the name NFC-normalised', async () => {
     const decomposed = 'Cho\u031B\u0323 Mo\u031Bi'.normalize('NFD')
-    const response = await t.admin().post('/v1/api-keys').send({ name: decomposed, role: 'viewer' }).expect(201)
+    const response = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: decomposed, role: 'viewer' })
+      .expect(201)
     expect(response.body.name).toBe(decomposed.normalize('NFC'))
   })
 
   it('rejects an unknown role, unknown fields and a missing name with pointers, and writes nothing', async () => {
     const before = await t.admin().get('/v1/api-keys?limit=1000')
-    const response = await t.admin().post('/v1/api-keys').send({ role: 'boss', colour: 'red', scope: 'not-a-uuid' }).expect(400)
+    const response = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ role: 'boss', colour: 'red', scope: 'not-a-uuid' })
+      .expect(400)
     expect(response.body).toEqual(problem(400, 'VALIDATION_FAILED'))
     const pointers = (response.body.errors as { pointer: string }[]).map((e) => e.pointer).sort()
     expect(pointers).toEqual(['/colour', '/name', '/role', '/scope'])
@@ -79,10 +115,28 @@ describe('POST /v1/api-keys', () => {
   })
 
   it('audits the creation without the secret', async () => {
-    const response = await t.admin().post('/v1/api-keys').send({ name: 'audited', role: 'editor' }).expect(201)
-    const { rows } = await sql<{ action: string; actor_name: string; after: Record<string, unknown>; request_id: string }>`
-      select action, actor_name, after, request_id from audit_events where entity = 'api-key' and entity_id = ${response.body.id}`.execute(t.database.db)
-    expect(rows).toEqual([{ action: 'create', actor_name: 'ADMIN_API_KEY', after: expect.objectContaining({ name: 'audited', role: 'editor' }), request_id: response.headers['x-request-id'] }])
+    const response = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'audited', role: 'editor' })
+      .expect(201)
+    const { rows } = await sql<{
+      action: string
+      actor_name: string
+      after: Record<string, unknown>
+      request_id: string
+    }>`
+      select action, actor_name, after, request_id from audit_events where entity = 'api-key' and entity_id = ${response.body.id}`.execute(
+      t.database.db,
+    )
+    expect(rows).toEqual([
+      {
+        action: 'create',
+        actor_name: 'ADMIN_API_KEY',
+        after: expect.objectContaining({ name: 'audited', role: 'editor' }),
+        request_id: response.headers['x-request-id'],
+      },
+    ])
     expect(JSON.stringify(rows)).not.toContain(response.body.key)
   })
 })
@@ -90,11 +144,18 @@ describe('POST /v1/api-keys', () => {
 describe('GET /v1/api-keys', () => {
   it('pages through every key once, newest first, with an opaque cursor', async () => {
     for (let i = 0; i < 5; i++) await createKey(t, 'viewer')
-    const all = (await t.admin().get('/v1/api-keys?limit=1000').expect(200)).body.items as { id: string; createdAt: string }[]
+    const all = (await t.admin().get('/v1/api-keys?limit=1000').expect(200)).body.items as {
+      id: string
+      createdAt: string
+    }[]
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page = await t.admin().get('/v1/api-keys').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200)
+      const page = await t
+        .admin()
+        .get('/v1/api-keys')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200)
       expect(page.body.items.length).toBeLessThanOrEqual(2)
       seen.push(...(page.body.items as { id: string }[]).map((k) => k.id))
       cursor = page.body.nextCursor as string | null
@@ -114,14 +175,26 @@ describe('GET /v1/api-keys', () => {
 
 describe('GET and DELETE /v1/api-keys/{id}', () => {
   it('shows a key with an ETag and answers 304 to If-None-Match', async () => {
-    const created = await t.admin().post('/v1/api-keys').send({ name: 'etag', role: 'viewer' }).expect(201)
+    const created = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'etag', role: 'viewer' })
+      .expect(201)
     const shown = await t.admin().get(`/v1/api-keys/${created.body.id}`).expect(200)
     expect(shown.headers.etag).toMatch(/^"[^"]+"$/)
-    await t.admin().get(`/v1/api-keys/${created.body.id}`).set('if-none-match', shown.headers.etag!).expect(304)
+    await t
+      .admin()
+      .get(`/v1/api-keys/${created.body.id}`)
+      .set('if-none-match', shown.headers.etag!)
+      .expect(304)
   })
 
   it('revokes a key: it stops working, stays listed with includeRevoked, and the revocation is audited', async () => {
-    const created = await t.admin().post('/v1/api-keys').send({ name: 'to revoke', role: 'viewer' }).expect(201)
+    const created = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'to revoke', role: 'viewer' })
+      .expect(201)
     const key = created.body.key as string
     await t.admin().delete(`/v1/api-keys/${created.body.id}`).expect(204)
     await t.admin().delete(`/v1/api-keys/${created.body.id}`).expect(204)
@@ -129,13 +202,22 @@ describe('GET and DELETE /v1/api-keys/{id}', () => {
     const active = await t.admin().get('/v1/api-keys?limit=1000')
     expect((active.body.items as { id: string }[]).map((k) => k.id)).not.toContain(created.body.id)
     const all = await t.admin().get('/v1/api-keys?limit=1000&includeRevoked=true')
-    expect(all.body.items).toContainEqual(expect.objectContaining({ id: created.body.id, revokedAt: expect.any(String) }))
-    const { rows } = await sql<{ action: string }>`select action from audit_events where entity_id = ${created.body.id} order by id`.execute(t.database.db)
+    expect(all.body.items).toContainEqual(
+      expect.objectContaining({ id: created.body.id, revokedAt: expect.any(String) }),
+    )
+    const { rows } = await sql<{
+      action: string
+    }>`select action from audit_events where entity_id = ${created.body.id} order by id`.execute(
+      t.database.db,
+    )
     expect(rows.map((r) => r.action)).toEqual(['create', 'revoke'])
   })
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-    const missing = await t.admin().delete('/v1/api-keys/00000000-0000-4000-8000-000000000000').expect(404)
+    const missing = await t
+      .admin()
+      .delete('/v1/api-keys/00000000-0000-4000-8000-000000000000')
+      .expect(404)
     expect(missing.body).toEqual(problem(404, 'NOT_FOUND'))
     await t.admin().get('/v1/api-keys/00000000-0000-4000-8000-000000000000').expect(404)
     const malformed = await t.admin().get('/v1/api-keys/42').expect(400)
