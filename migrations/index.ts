@@ -4,9 +4,11 @@ import type { Migration } from 'kysely'
 import * as enableExtensions from './20261128T090000-enable-extensions.js'
 import * as createApiKeys from './20261128T090100-create-api-keys.js'
 import * as createAuditEvents from './20261128T090200-create-audit-events.js'
+import * as createUnits from './20261128T100000-create-units.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
   '20261128T090100-create-api-keys': createApiKeys,
   '20261128T090200-create-audit-events': createAuditEvents,
+  '20261128T100000-create-units': createUnits,
 }

@@ -30,7 +30,55 @@ export interface AuditEventsTable {
   request_id: string | null
 }
 
+export type UnitKind =
+  | 'province'
+  | 'district'
+  | 'commune'
+  | 'ward'
+  | 'town'
+  | 'special_zone'
+  | 'hamlet'
+  | 'agency'
+  | 'business'
+  | 'school'
+
+export interface UnitsTable {
+  id: Generated<string>
+  code: string
+  name: string
+  kind: UnitKind
+  parent_id: string | null
+  /** ltree of ancestor ids (hex, no dashes) ending with the unit's own. */
+  path: string
+  code_path: string
+  valid_from: string | null
+  valid_to: string | null
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>
+  search_text: ColumnType<string, never, never>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface UnitChangesTable {
+  id: Generated<string>
+  type: 'merge' | 'split' | 'rename' | 'reclassify' | 'reparent'
+  effective_date: string
+  legal_basis: string
+  note: string | null
+  created_at: Generated<Date>
+}
+
+export interface UnitLineageTable {
+  predecessor_id: string
+  successor_id: string
+  coverage: 'full' | 'partial'
+  change_id: string
+}
+
 export interface DB {
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
+  units: UnitsTable
+  unit_changes: UnitChangesTable
+  unit_lineage: UnitLineageTable
 }

@@ -26,6 +26,11 @@ export const swaggerOptions: SwaggerOptions = {
     security: [{ bearerAuth: [] }],
     tags: [
       { name: 'api-keys', description: 'Keys, roles and unit scopes (admin only).' },
+      {
+        name: 'units',
+        description:
+          'Provinces, districts, communes, hamlets, agencies, businesses and schools, over time.',
+      },
       { name: 'operations', description: 'Health, readiness and metrics.' },
     ],
   },

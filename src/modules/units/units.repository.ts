@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto'
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { DB, UnitKind, UnitsTable } from '../../db/schema.js'
+
+export type UnitRow = Selectable<UnitsTable>
+
+/** ltree label of a unit id (labels may not contain '-' on PostgreSQL 15). */
+export const pathLabel = (id: string) => id.replaceAll('-', '')
+
+/** SQL: the unit is valid on `date` (both bounds inclusive, null = open). */
+export const validOn = (date: string) =>
+  sql<boolean>`daterange(valid_from, valid_to, '[]') @> ${date}::date`
+
+export interface NewUnit {
+  id?: string
+  code: string
+  name: string
+  kind: UnitKind
+  parent: Pick<UnitRow, 'id' | 'path' | 'code_path'> | null
+  validFrom: string | null
+  validTo: string | null
+  attributes: Record<string, unknown>
+}
+
+export function unitInsertValues(unit: NewUnit) {
+  const id = unit.id ?? randomUUID()
+  return {
+    id,
+    code: unit.code,
+    name: unit.name,
+    kind: unit.kind,
+    parent_id: unit.parent?.id ?? null,
+    path: unit.parent ? `${unit.parent.path}.${pathLabel(id)}` : pathLabel(id),
+    code_path: unit.parent ? `${unit.parent.code_path}/${unit.code}` : unit.code,
+    valid_from: unit.validFrom,
+    valid_to: unit.validTo,
+    attributes: JSON.stringify(unit.attributes),
+  }
+}
+
+export function createUnitsRepository(db: Kysely<DB>) {
+  return {
+    findById: (id: string, tx: Kysely<DB> = db) =>
+      tx.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    findByCodeOn: (code: string, date: string, tx: Kysely<DB> = db) =>
+      tx
+        .selectFrom('units')
+        .selectAll()
+        .where('code', '=', code)
+        .where(validOn(date))
+        .executeTakeFirst(),
+
+    /** Every version of a code, oldest first: what a 404 on a code tells the caller. */
+    periodsOfCode: (code: string) =>
+      db
+        .selectFrom('units')
+        .select(['valid_from', 'valid_to', 'name'])
+        .where('code', '=', code)
+        .orderBy(sql`valid_from nulls first`)
+        .execute(),
+
+    insert: (unit: NewUnit, tx: Kysely<DB> = db) =>
+      tx
+        .insertInto('units')
+        .values(unitInsertValues(unit))
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    update: (
+      id: string,
+      values: Partial<Pick<UnitRow, 'name' | 'valid_from' | 'valid_to'>> & { attributes?: string },
+      tx: Kysely<DB> = db,
+    ) =>
+      tx
+        .updateTable('units')
+        .set({ ...values, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    delete: (id: string, tx: Kysely<DB> = db) =>
+      tx.deleteFrom('units').where('id', '=', id).execute(),
+
+    /** Children whose validity reaches outside [from, to] (null = open). */
+    childrenOutside: (id: string, from: string | null, to: string | null, tx: Kysely<DB> = db) =>
+      tx
+        .selectFrom('units')
+        .select(['id', 'code', 'name', 'valid_from', 'valid_to'])
+        .where('parent_id', '=', id)
+        .where(
+          sql<boolean>`not (daterange(${from}::date, ${to}::date, '[]') @> daterange(valid_from, valid_to, '[]'))`,
+        )
+        .orderBy('code')
+        .execute(),
+
+    hasChildren: async (id: string, tx: Kysely<DB> = db) =>
+      (await tx
+        .selectFrom('units')
+        .select('id')
+        .where('parent_id', '=', id)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
+
+    ancestors: (row: UnitRow, tx: Kysely<DB> = db) =>
+      tx
+        .selectFrom('units')
+        .selectAll()
+        .where(sql<boolean>`path @> ${row.path}::ltree`)
+        .where('id', '<>', row.id)
+        .orderBy(sql`nlevel(path)`)
+        .execute(),
+  }
+}
+
+export type UnitsRepository = ReturnType<typeof createUnitsRepository>

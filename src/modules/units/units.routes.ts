@@ -1,0 +1,217 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { DB } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
+import { preconditionRequired } from '../../http/errors.js'
+import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import { listUnits } from './units.list.js'
+import { toUnit } from './units.mapper.js'
+import type { UnitRow } from './units.repository.js'
+import {
+  AsOfQuery,
+  ChildrenQuery,
+  CreateUnitBody,
+  PatchUnitBody,
+  UnitList,
+  UnitListQuery,
+  UnitPage,
+  UnitRefParams,
+  UnitSchema,
+} from './units.schemas.js'
+import { createUnitsService } from './units.service.js'
+import type { UnitKind } from '../../db/schema.js'
+
+const tags = ['units']
+const NotModified = { 304: { description: 'Not modified', type: 'null' } }
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .trim()
+
+export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
+  const service = createUnitsService(db)
+  const unitRef = (
+    ref: string,
+    asOf: string | undefined,
+    request: { principal: Parameters<typeof service.resolve>[2] },
+    access: 'read' | 'write' = 'read',
+  ) => service.resolve(ref, asOf ?? today(), request.principal, access)
+  const kindsOf = (kind?: string) => (kind ? (kind.split(',') as UnitKind[]) : undefined)
+
+  app.get('', {
+    schema: {
+      operationId: 'listUnits',
+      tags,
+      summary: 'List units valid on a day, by kind, parent, subtree or search',
+      querystring: UnitListQuery,
+      response: { 200: UnitPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const query = request.query
+      const asOf = query.asOf ?? today()
+      const parent = query.parent ? await unitRef(query.parent, asOf, request) : undefined
+      const under = query.under ? await unitRef(query.under, asOf, request) : undefined
+      const q = query.q ? fold(query.q) : undefined
+      const cursor = query.cursor ? decodeCursor(query.cursor, q ? 1 : 2) : undefined
+      const rows = await listUnits(db, {
+        limit: query.limit,
+        asOf,
+        includeClosed: query.includeClosed,
+        scopePath: await service.scopePathOf(request.principal),
+        ...(kindsOf(query.kind) ? { kinds: kindsOf(query.kind)! } : {}),
+        ...(parent ? { parentId: parent.id } : {}),
+        ...(under ? { underPath: under.path } : {}),
+        ...(q
+          ? { q, offset: Number(cursor?.[0] ?? 0) }
+          : cursor
+            ? { after: cursor as [string, string] }
+            : {}),
+      })
+      const offset = Number(cursor?.[0] ?? 0)
+      return toPage(rows, query.limit, toUnit, (row: UnitRow) =>
+        q ? [offset + query.limit] : [row.code, row.id],
+      )
+    },
+  })
+
+  app.post('', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'createUnit',
+      tags,
+      summary: 'Create a unit',
+      body: CreateUnitBody,
+      response: { 201: UnitSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
+    handler: async (request, reply) => {
+      const unit = toUnit(await service.create(request.body, request.principal, actorOf(request)))
+      return reply
+        .code(201)
+        .header('location', `/v1/units/${unit.id}`)
+        .header('etag', etagOf(unit))
+        .send(unit)
+    },
+  })
+
+  app.get('/:ref', {
+    schema: {
+      operationId: 'getUnit',
+      tags,
+      summary: 'Show a unit by id, or by code as of a day',
+      params: UnitRefParams,
+      querystring: AsOfQuery,
+      response: { 200: UnitSchema, ...NotModified, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request, reply) => {
+      const unit = toUnit(await unitRef(request.params.ref, request.query.asOf, request))
+      if (replyNotModified(request, reply, etagOf(unit))) return reply
+      return unit
+    },
+  })
+
+  app.patch('/:ref', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'updateUnit',
+      tags,
+      summary:
+        'Correct a unit’s name, validity or attributes (If-Match required); set validTo to close it',
+      params: UnitRefParams,
+      querystring: AsOfQuery,
+      body: PatchUnitBody,
+      headers: Type.Object({
+        'if-match': Type.Optional(Type.String({ description: 'The ETag the change is based on.' })),
+      }),
+      response: {
+        200: UnitSchema,
+        ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
+      if (request.headers['if-match'] === undefined)
+        throw preconditionRequired(
+          'Send If-Match with the unit’s ETag, so that no other change is overwritten.',
+        )
+      assertIfMatch(request, etagOf(toUnit(current)))
+      const unit = toUnit(await service.patch(current, request.body, actorOf(request)))
+      return reply.header('etag', etagOf(unit)).send(unit)
+    },
+  })
+
+  app.delete('/:ref', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'deleteUnit',
+      tags,
+      summary:
+        'Delete a unit entered by mistake (only with no children or records; otherwise close it)',
+      params: UnitRefParams,
+      querystring: AsOfQuery,
+      response: {
+        204: { description: 'Deleted', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 409, 412, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
+      assertIfMatch(request, etagOf(toUnit(current)))
+      await service.remove(current, actorOf(request))
+      return reply.code(204).send(null)
+    },
+  })
+
+  app.get('/:ref/children', {
+    schema: {
+      operationId: 'listUnitChildren',
+      tags,
+      summary: 'Direct children of a unit valid on a day',
+      params: UnitRefParams,
+      querystring: ChildrenQuery,
+      response: { 200: UnitPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const asOf = request.query.asOf ?? today()
+      const unit = await unitRef(request.params.ref, asOf, request)
+      const cursor = request.query.cursor
+        ? (decodeCursor(request.query.cursor, 2) as [string, string])
+        : undefined
+      const kinds = kindsOf(request.query.kind)
+      const rows = await listUnits(db, {
+        limit: request.query.limit,
+        asOf,
+        includeClosed: false,
+        parentId: unit.id,
+        ...(kinds ? { kinds } : {}),
+        ...(cursor ? { after: cursor } : {}),
+      })
+      return toPage(rows, request.query.limit, toUnit, (row) => [row.code, row.id])
+    },
+  })
+
+  app.get('/:ref/ancestors', {
+    schema: {
+      operationId: 'listUnitAncestors',
+      tags,
+      summary: 'A unit’s ancestors, from the root down to its parent',
+      params: UnitRefParams,
+      querystring: AsOfQuery,
+      response: { 200: UnitList, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const unit = await unitRef(request.params.ref, request.query.asOf, request)
+      const scopePath = await service.scopePathOf(request.principal)
+      const rows = await service.repository.ancestors(unit)
+      // Ancestors above a scoped key's unit are outside its scope.
+      return { items: rows.filter((row) => service.inScope(row, scopePath)).map(toUnit) }
+    },
+  })
+}

@@ -1,0 +1,273 @@
+// The rules of units: references resolved by date, kinds and parents, validity inside the
+// parent's, codes never overlapping in time, scopes, and an audit entry for every write.
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { UUID_PATTERN, cleanText, today } from '../../http/dates.js'
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
+import type { Principal } from '../api-keys/index.js'
+import { type Actor, recordAudit } from '../audit/index.js'
+import { PARENT_KINDS } from './units.kinds.js'
+import { describeValidity, toUnit } from './units.mapper.js'
+import { type NewUnit, type UnitRow, createUnitsRepository } from './units.repository.js'
+import type { CreateUnit, PatchUnit } from './units.schemas.js'
+
+export type Access = 'read' | 'write'
+
+const within = (inner: [string | null, string | null], outer: [string | null, string | null]) =>
+  (outer[0] === null || (inner[0] !== null && inner[0] >= outer[0])) &&
+  (outer[1] === null || (inner[1] !== null && inner[1] <= outer[1]))
+
+export function createUnitsService(db: Kysely<DB>) {
+  const units = createUnitsRepository(db)
+
+  async function scopePathOf(
+    principal: Principal | null,
+    tx: Kysely<DB> = db,
+  ): Promise<string | null> {
+    if (!principal?.scopeUnitId) return null
+    const scope = await units.findById(principal.scopeUnitId, tx)
+    return scope?.path ?? 'none' // a scope that no longer exists confines to nothing
+  }
+
+  function inScope(row: UnitRow, scopePath: string | null): boolean {
+    return scopePath === null || row.path === scopePath || row.path.startsWith(`${scopePath}.`)
+  }
+
+  async function notFoundFor(ref: string, date: string) {
+    if (UUID_PATTERN.test(ref)) return notFound(`No unit ${ref}.`, 'UNIT_NOT_FOUND')
+    const periods = await units.periodsOfCode(ref)
+    if (periods.length === 0) return notFound(`No unit has the code ${ref}.`, 'UNIT_NOT_FOUND')
+    const valid = periods
+      .map((p) => `${p.name} from ${describeValidity(p.valid_from, p.valid_to)}`)
+      .join('; ')
+    return notFound(
+      `No unit with code ${ref} was valid on ${date}. The code was used by: ${valid}.`,
+      'UNIT_NOT_FOUND',
+    )
+  }
+
+  /**
+   * Finds the unit a ref names on `date`. Outside the caller's scope a read answers 404 (its
+   * existence is not revealed) and a write 403.
+   */
+  async function resolve(
+    ref: string,
+    date: string,
+    principal: Principal | null,
+    access: Access = 'read',
+    tx: Kysely<DB> = db,
+  ): Promise<UnitRow> {
+    const row = UUID_PATTERN.test(ref)
+      ? await units.findById(ref.toLowerCase(), tx)
+      : await units.findByCodeOn(ref, date, tx)
+    if (!row) throw await notFoundFor(ref, date)
+    if (!inScope(row, await scopePathOf(principal, tx))) {
+      if (access === 'write')
+        throw forbidden(`Unit ${ref} is outside this key's scope.`, 'OUT_OF_SCOPE')
+      throw await notFoundFor(ref, date)
+    }
+    return row
+  }
+
+  /** 409 naming the unit that already holds `code` in an overlapping period. */
+  async function overlapConflict(
+    code: string,
+    from: string | null,
+    to: string | null,
+    exceptId: string | null,
+    tx: Kysely<DB>,
+  ) {
+    const other = await tx
+      .selectFrom('units')
+      .selectAll()
+      .where('code', '=', code)
+      .where(
+        sql<boolean>`daterange(valid_from, valid_to, '[]') && daterange(${from}::date, ${to}::date, '[]')`,
+      )
+      .$if(exceptId !== null, (q) => q.where('id', '<>', exceptId!))
+      .executeTakeFirst()
+    if (!other) return undefined
+    return conflict(
+      'CODE_OVERLAP',
+      `Code ${code} is already used by ${other.name} (${other.id}) from ${describeValidity(other.valid_from, other.valid_to)}; ` +
+        'a code may be reused only when the periods do not overlap.',
+    )
+  }
+
+  async function checkParent(
+    kind: NewUnit['kind'],
+    parent: UnitRow | null,
+    validity: [string | null, string | null],
+  ) {
+    const allowed = PARENT_KINDS[kind]
+    if (parent === null && allowed.length > 0) {
+      throw unprocessable('PARENT_REQUIRED', `A ${kind} needs a parent (${allowed.join(', ')}).`, [
+        { pointer: '/parentId', code: 'PARENT_REQUIRED', detail: `give parentId or parentCode` },
+      ])
+    }
+    if (parent !== null && !allowed.includes(parent.kind)) {
+      const detail = allowed.length
+        ? `A ${kind} may hang under ${allowed.join(', ')}, not under a ${parent.kind}.`
+        : `A ${kind} has no parent.`
+      throw unprocessable('INVALID_PARENT_KIND', detail, [
+        { pointer: '/parentId', code: 'INVALID_PARENT_KIND', detail },
+      ])
+    }
+    if (parent !== null && !within(validity, [parent.valid_from, parent.valid_to])) {
+      throw unprocessable(
+        'OUTSIDE_PARENT_VALIDITY',
+        `The unit's validity (${describeValidity(...validity)}) must lie within its parent ${parent.code}'s (${describeValidity(parent.valid_from, parent.valid_to)}).`,
+        [
+          {
+            pointer: '/validFrom',
+            code: 'OUTSIDE_PARENT_VALIDITY',
+            detail: 'outside the parent’s validity',
+          },
+        ],
+      )
+    }
+  }
+
+  /** Inserts a unit after every rule is checked; used by POST and by reorganisations. */
+  async function insertChecked(
+    unit: NewUnit & { parent: UnitRow | null },
+    tx: Kysely<DB>,
+  ): Promise<UnitRow> {
+    if (unit.validFrom !== null && unit.validTo !== null && unit.validFrom > unit.validTo) {
+      throw unprocessable(
+        'INVALID_VALIDITY',
+        `validFrom ${unit.validFrom} is after validTo ${unit.validTo}.`,
+        [{ pointer: '/validTo', code: 'INVALID_VALIDITY', detail: 'is before validFrom' }],
+      )
+    }
+    await checkParent(unit.kind, unit.parent, [unit.validFrom, unit.validTo])
+    const overlap = await overlapConflict(unit.code, unit.validFrom, unit.validTo, null, tx)
+    if (overlap) throw overlap
+    return units.insert(unit, tx)
+  }
+
+  async function create(
+    body: CreateUnit,
+    principal: Principal | null,
+    actor: Actor,
+  ): Promise<UnitRow> {
+    if (body.parentId && body.parentCode) {
+      throw unprocessable('AMBIGUOUS_PARENT', 'Give parentId or parentCode, not both.', [
+        {
+          pointer: '/parentCode',
+          code: 'AMBIGUOUS_PARENT',
+          detail: 'give one of parentId and parentCode',
+        },
+      ])
+    }
+    const validFrom = body.validFrom ?? null
+    const parentRef = body.parentId ?? body.parentCode
+    return db.transaction().execute(async (tx) => {
+      const parent = parentRef
+        ? await resolve(parentRef, validFrom ?? today(), principal, 'write', tx)
+        : null
+      if (!parent && (await scopePathOf(principal, tx)) !== null)
+        throw forbidden('A scoped key may create units only inside its scope.', 'OUT_OF_SCOPE')
+      const row = await insertChecked(
+        {
+          code: body.code,
+          name: cleanText(body.name),
+          kind: body.kind,
+          parent,
+          validFrom,
+          validTo: body.validTo ?? null,
+          attributes: body.attributes ?? {},
+        },
+        tx,
+      )
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'unit',
+        entityId: row.id,
+        unitId: row.id,
+        after: toUnit(row),
+      })
+      return row
+    })
+  }
+
+  async function patch(current: UnitRow, body: PatchUnit, actor: Actor): Promise<UnitRow> {
+    return db.transaction().execute(async (tx) => {
+      const validFrom = body.validFrom === undefined ? current.valid_from : body.validFrom
+      const validTo = body.validTo === undefined ? current.valid_to : body.validTo
+      if (validFrom !== null && validTo !== null && validFrom > validTo) {
+        throw unprocessable(
+          'INVALID_VALIDITY',
+          `validFrom ${validFrom} is after validTo ${validTo}.`,
+          [{ pointer: '/validTo', code: 'INVALID_VALIDITY', detail: 'is before validFrom' }],
+        )
+      }
+      const parent = current.parent_id ? await units.findById(current.parent_id, tx) : null
+      await checkParent(current.kind, parent ?? null, [validFrom, validTo])
+      const outside = await units.childrenOutside(current.id, validFrom, validTo, tx)
+      if (outside.length > 0) {
+        const list = outside
+          .slice(0, 10)
+          .map((c) => `${c.code} (${describeValidity(c.valid_from, c.valid_to)})`)
+        throw unprocessable(
+          'CHILDREN_OUTSIDE_VALIDITY',
+          `${outside.length} child unit(s) would be valid outside the new period: ${list.join(', ')}. Close or reorganise them first.`,
+        )
+      }
+      const overlap = await overlapConflict(current.code, validFrom, validTo, current.id, tx)
+      if (overlap) throw overlap
+      const updated = await units.update(
+        current.id,
+        {
+          ...(body.name !== undefined ? { name: cleanText(body.name) } : {}),
+          valid_from: validFrom,
+          valid_to: validTo,
+          ...(body.attributes !== undefined ? { attributes: JSON.stringify(body.attributes) } : {}),
+        },
+        tx,
+      )
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'unit',
+        entityId: current.id,
+        unitId: current.id,
+        before: toUnit(current),
+        after: toUnit(updated),
+      })
+      return updated
+    })
+  }
+
+  async function remove(current: UnitRow, actor: Actor): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      if (await units.hasChildren(current.id, tx)) {
+        throw conflict(
+          'UNIT_HAS_CHILDREN',
+          `Unit ${current.code} has child units; close it with validTo instead.`,
+        )
+      }
+      try {
+        await units.delete(current.id, tx)
+      } catch (error) {
+        if ((error as { code?: string }).code === '23503') {
+          throw conflict(
+            'UNIT_IN_USE',
+            `Unit ${current.code} is referred to (records, lineage or API keys); close it with validTo instead.`,
+          )
+        }
+        throw error
+      }
+      await recordAudit(tx, actor, {
+        action: 'delete',
+        entity: 'unit',
+        entityId: current.id,
+        unitId: null,
+        before: toUnit(current),
+      })
+    })
+  }
+
+  return { repository: units, resolve, scopePathOf, inScope, insertChecked, create, patch, remove }
+}
+
+export type UnitsService = ReturnType<typeof createUnitsService>
