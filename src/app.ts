@@ -20,7 +20,7 @@ import {
   createApiKeysRepository,
 } from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
-import { unitsRoutes } from './modules/units/index.js'
+import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */
@@ -85,6 +85,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       authenticateAll(v1, createApiKeysRepository(db), config.adminApiKey)
       await v1.register(apiKeysRoutes, { prefix: '/api-keys', db })
       await v1.register(unitsRoutes, { prefix: '/units', db })
+      await v1.register(unitChangesRoutes, { prefix: '/unit-changes', db })
     },
     { prefix: '/v1' },
   )

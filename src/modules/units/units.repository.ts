@@ -52,8 +52,8 @@ export function createUnitsRepository(db: Kysely<DB>) {
         .executeTakeFirst(),
 
     /** Every version of a code, oldest first: what a 404 on a code tells the caller. */
-    periodsOfCode: (code: string) =>
-      db
+    periodsOfCode: (code: string, tx: Kysely<DB> = db) =>
+      tx
         .selectFrom('units')
         .select(['valid_from', 'valid_to', 'name'])
         .where('code', '=', code)

@@ -23,6 +23,8 @@ import {
   UnitSchema,
 } from './units.schemas.js'
 import { createUnitsService } from './units.service.js'
+import { LineageSchema } from './unit-changes.schemas.js'
+import { createUnitChangesService } from './unit-changes.service.js'
 import type { UnitKind } from '../../db/schema.js'
 
 const tags = ['units']
@@ -38,6 +40,7 @@ const fold = (text: string) =>
 
 export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
   const service = createUnitsService(db)
+  const changes = createUnitChangesService(db, service)
   const unitRef = (
     ref: string,
     asOf: string | undefined,
@@ -213,5 +216,17 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       // Ancestors above a scoped key's unit are outside its scope.
       return { items: rows.filter((row) => service.inScope(row, scopePath)).map(toUnit) }
     },
+  })
+  app.get('/:ref/lineage', {
+    schema: {
+      operationId: 'getUnitLineage',
+      tags,
+      summary: 'Predecessors and successors of a unit through reorganisations, transitively',
+      params: UnitRefParams,
+      querystring: AsOfQuery,
+      response: { 200: LineageSchema, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) =>
+      changes.lineageOf(await unitRef(request.params.ref, request.query.asOf, request)),
   })
 }

@@ -33,9 +33,9 @@ export function createUnitsService(db: Kysely<DB>) {
     return scopePath === null || row.path === scopePath || row.path.startsWith(`${scopePath}.`)
   }
 
-  async function notFoundFor(ref: string, date: string) {
+  async function notFoundFor(ref: string, date: string, tx: Kysely<DB> = db) {
     if (UUID_PATTERN.test(ref)) return notFound(`No unit ${ref}.`, 'UNIT_NOT_FOUND')
-    const periods = await units.periodsOfCode(ref)
+    const periods = await units.periodsOfCode(ref, tx)
     if (periods.length === 0) return notFound(`No unit has the code ${ref}.`, 'UNIT_NOT_FOUND')
     const valid = periods
       .map((p) => `${p.name} from ${describeValidity(p.valid_from, p.valid_to)}`)
@@ -60,11 +60,11 @@ export function createUnitsService(db: Kysely<DB>) {
     const row = UUID_PATTERN.test(ref)
       ? await units.findById(ref.toLowerCase(), tx)
       : await units.findByCodeOn(ref, date, tx)
-    if (!row) throw await notFoundFor(ref, date)
+    if (!row) throw await notFoundFor(ref, date, tx)
     if (!inScope(row, await scopePathOf(principal, tx))) {
       if (access === 'write')
         throw forbidden(`Unit ${ref} is outside this key's scope.`, 'OUT_OF_SCOPE')
-      throw await notFoundFor(ref, date)
+      throw await notFoundFor(ref, date, tx)
     }
     return row
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
-import { createKey, createTestApp, type TestApp } from '../../support/app.js'
+import { createTestApp, type TestApp } from '../../support/app.js'
 
 let t: TestApp
 beforeAll(async () => {

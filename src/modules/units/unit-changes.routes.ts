@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import { DryRunQuery, UnitChangeBody, UnitChangeResultSchema } from './unit-changes.schemas.js'
+import { createUnitChangesService } from './unit-changes.service.js'
+import { createUnitsService } from './units.service.js'
+
+export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (
+  app,
+  { db },
+) => {
+  const changes = createUnitChangesService(db, createUnitsService(db))
+
+  app.post('', {
+    onRequest: requireRole('admin'),
+    schema: {
+      operationId: 'applyUnitChange',
+      tags: ['units'],
+      summary: 'Apply a reorganisation: merge, split, rename, reclassify or reparent (admin)',
+      querystring: DryRunQuery,
+      body: UnitChangeBody,
+      response: {
+        200: UnitChangeResultSchema,
+        201: UnitChangeResultSchema,
+        ...problemResponses(400, 401, 403, 404, 409, 422, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const result = await changes.apply(
+        request.body,
+        request.principal,
+        actorOf(request),
+        request.query.dryRun,
+      )
+      if (result.dryRun) return reply.code(200).send(result)
+      return reply.code(201).send(result)
+    },
+  })
+}
