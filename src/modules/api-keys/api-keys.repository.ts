@@ -13,6 +13,10 @@ export function createApiKeysRepository(db: Kysely<DB>) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
 
+    scopeUnitExists: async (unitId: string) =>
+      (await db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst()) !==
+      undefined,
+
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst(),
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { notFound } from '../../http/errors.js'
+import { notFound, unprocessable } from '../../http/errors.js'
 import { replyNotModified, etagOf } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
@@ -46,6 +46,13 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
       response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 409, 422, 503) },
     },
     handler: async (request, reply) => {
+      if (request.body.scope && !(await keys.scopeUnitExists(request.body.scope))) {
+        throw unprocessable(
+          'UNKNOWN_SCOPE_UNIT',
+          `No unit ${request.body.scope} to scope the key to.`,
+          [{ pointer: '/scope', code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id' }],
+        )
+      }
       const key = generateKey()
       const actor = actorOf(request)
       const created = await db.transaction().execute(async (tx) => {

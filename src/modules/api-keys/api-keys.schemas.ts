@@ -5,7 +5,8 @@ export const ROLES = ['viewer', 'editor', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 export const RoleSchema = Type.Enum([...ROLES], {
-  description: '`viewer` reads; `editor` also writes records; `admin` also manages keys and units.',
+  description:
+    '`viewer` reads; `editor` also writes records and units in its scope; `admin` also manages keys and reorganisations.',
 })
 
 export const ApiKeySchema = Type.Object(

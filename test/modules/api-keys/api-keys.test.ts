@@ -114,6 +114,15 @@ describe('POST /v1/api-keys', () => {
     expect(after.body.items).toHaveLength(before.body.items.length)
   })
 
+  it('rejects a scope that is not a unit with 422', async () => {
+    const response = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'scoped', role: 'viewer', scope: '00000000-0000-4000-8000-000000000000' })
+      .expect(422)
+    expect(response.body).toEqual(problem(422, 'UNKNOWN_SCOPE_UNIT'))
+  })
+
   it('audits the creation without the secret', async () => {
     const response = await t
       .admin()
