@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { createUnitsService } from '../modules/units/units.service.js'
-import { applyReorganisation } from '../modules/units/units.reorg-import.js'
+import { type ReorgFile, applyReorganisation } from '../modules/units/units.reorg-import.js'
 
 const [
   file,
@@ -22,7 +22,7 @@ try {
   const report = await applyReorganisation(
     database.db,
     createUnitsService(database.db),
-    JSON.parse(await readFile(file, 'utf8')),
+    JSON.parse(await readFile(file, 'utf8')) as ReorgFile,
     effectiveDate,
     legalBasis,
     {

@@ -9,8 +9,8 @@ import { loadConfig } from '../config.js'
 import { openPostgres } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { createUnitsService } from '../modules/units/units.service.js'
-import { importGsoUnits } from '../modules/units/units.gso-import.js'
-import { applyReorganisation } from '../modules/units/units.reorg-import.js'
+import { type GsoFile, importGsoUnits } from '../modules/units/units.gso-import.js'
+import { type ReorgFile, applyReorganisation } from '../modules/units/units.reorg-import.js'
 
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const dataDir = new URL('../../../shared/data/', import.meta.url)
@@ -29,7 +29,7 @@ await migrateToLatest(database.db)
 let started = performance.now()
 const loaded = await importGsoUnits(
   database.db,
-  JSON.parse(await readFile(new URL('gso-units-2025-03-01.json', dataDir), 'utf8')),
+  JSON.parse(await readFile(new URL('gso-units-2025-03-01.json', dataDir), 'utf8')) as GsoFile,
   '2025-03-01',
   actor,
 )
@@ -40,7 +40,7 @@ started = performance.now()
 const reorg = await applyReorganisation(
   database.db,
   createUnitsService(database.db),
-  JSON.parse(await readFile(new URL('reorg-2025-07-01-merges.json', dataDir), 'utf8')),
+  JSON.parse(await readFile(new URL('reorg-2025-07-01-merges.json', dataDir), 'utf8')) as ReorgFile,
   '2025-07-01',
   'NQ 2025',
   actor,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
-import { importGsoUnits } from '../modules/units/units.gso-import.js'
+import { type GsoFile, importGsoUnits } from '../modules/units/units.gso-import.js'
 
 const [file, snapshotDate = '2025-03-01'] = process.argv.slice(2)
 if (!file) {
@@ -16,7 +16,7 @@ try {
   const started = performance.now()
   const report = await importGsoUnits(
     database.db,
-    JSON.parse(await readFile(file, 'utf8')),
+    JSON.parse(await readFile(file, 'utf8')) as GsoFile,
     snapshotDate,
     { keyId: null, name: 'load:units', requestId: null },
   )

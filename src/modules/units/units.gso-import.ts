@@ -7,7 +7,7 @@ import { cleanText } from '../../http/dates.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import { type UnitRow, unitInsertValues, validOn } from './units.repository.js'
 
-interface GsoFile {
+export interface GsoFile {
   data: {
     level1_id: string
     name: string

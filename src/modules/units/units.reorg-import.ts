@@ -15,7 +15,7 @@ interface Merge {
   name: string
   type: 'full' | 'partial'
 }
-interface ReorgFile {
+export interface ReorgFile {
   data: {
     level1_id: string
     name: string

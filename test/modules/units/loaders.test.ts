@@ -33,7 +33,7 @@ describe('loading the official list', () => {
         { level1_id: '00', name: 'Tỉnh Lạ', type: 'Vương quốc', level2s: [] },
       ],
     }
-    const first = await importGsoUnits(t.database.db, broken as never, '2025-03-01', actor)
+    const first = await importGsoUnits(t.database.db, broken, '2025-03-01', actor)
     expect(first.rejected).toEqual([
       { code: '00', name: 'Tỉnh Lạ', reason: expect.stringContaining('Vương quốc') },
     ])
