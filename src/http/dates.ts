@@ -11,12 +11,17 @@ export function today(): string {
   return vietnamDay.format(new Date())
 }
 
-/** The day before a YYYY-MM-DD date. */
-export function dayBefore(date: string): string {
+function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() - 1)
+  d.setUTCDate(d.getUTCDate() + days)
   return d.toISOString().slice(0, 10)
 }
+
+/** The day before a YYYY-MM-DD date. */
+export const dayBefore = (date: string) => addDays(date, -1)
+
+/** The day after a YYYY-MM-DD date. */
+export const dayAfter = (date: string) => addDays(date, 1)
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

@@ -3,7 +3,7 @@
 // new versions under the successor (or close them), and record lineage.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { cleanText, dayBefore } from '../../http/dates.js'
+import { cleanText, dayAfter, dayBefore } from '../../http/dates.js'
 import { unprocessable } from '../../http/errors.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
@@ -326,10 +326,4 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
   }
 
   return { apply, lineageOf }
-}
-
-function dayAfter(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
-  return d.toISOString().slice(0, 10)
 }

@@ -12,7 +12,7 @@ export interface UnitListParams {
   underPath?: string
   /** The caller's scope: only this subtree (inclusive). */
   scopePath?: string | null
-  /** Already folded (lower case, no diacritics). */
+  /** Folded here by antq_fold(), the function the indexed search column is built with. */
   q?: string
   asOf: string
   includeClosed: boolean
@@ -32,11 +32,12 @@ export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<Unit
     )
   if (p.scopePath) query = query.where(sql<boolean>`path <@ ${p.scopePath}::ltree`)
   if (p.q) {
-    const pattern = `%${p.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const folded = sql`antq_fold(${p.q})`
+    const pattern = sql`'%' || antq_fold(${p.q.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`
     return query
-      .where(sql<boolean>`(search_text like ${pattern} or ${p.q} <% search_text)`)
-      .orderBy(sql`word_similarity(${p.q}, search_text) desc`)
-      .orderBy(sql`similarity(${p.q}, search_text) desc`)
+      .where(sql<boolean>`(search_text like ${pattern} or ${folded} <% search_text)`)
+      .orderBy(sql`word_similarity(${folded}, search_text) desc`)
+      .orderBy(sql`similarity(${folded}, search_text) desc`)
       .orderBy('code')
       .orderBy('id')
       .offset(p.offset ?? 0)

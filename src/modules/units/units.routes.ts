@@ -29,14 +29,6 @@ import type { UnitKind } from '../../db/schema.js'
 
 const tags = ['units']
 const NotModified = { 304: { description: 'Not modified', type: 'null' } }
-const fold = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .trim()
 
 export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
   const service = createUnitsService(db)
@@ -62,7 +54,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       const asOf = query.asOf ?? today()
       const parent = query.parent ? await unitRef(query.parent, asOf, request) : undefined
       const under = query.under ? await unitRef(query.under, asOf, request) : undefined
-      const q = query.q ? fold(query.q) : undefined
+      const q = query.q?.trim() || undefined
       const cursor = query.cursor ? decodeCursor(query.cursor, q ? 1 : 2) : undefined
       const rows = await listUnits(db, {
         limit: query.limit,

@@ -17,6 +17,14 @@ const within = (inner: [string | null, string | null], outer: [string | null, st
   (outer[0] === null || (inner[0] !== null && inner[0] >= outer[0])) &&
   (outer[1] === null || (inner[1] !== null && inner[1] <= outer[1]))
 
+function assertOrdered(from: string | null, to: string | null) {
+  if (from !== null && to !== null && from > to) {
+    throw unprocessable('INVALID_VALIDITY', `validFrom ${from} is after validTo ${to}.`, [
+      { pointer: '/validTo', code: 'INVALID_VALIDITY', detail: 'is before validFrom' },
+    ])
+  }
+}
+
 export function createUnitsService(db: Kysely<DB>) {
   const units = createUnitsRepository(db)
 
@@ -133,13 +141,7 @@ export function createUnitsService(db: Kysely<DB>) {
     unit: NewUnit & { parent: UnitRow | null },
     tx: Kysely<DB>,
   ): Promise<UnitRow> {
-    if (unit.validFrom !== null && unit.validTo !== null && unit.validFrom > unit.validTo) {
-      throw unprocessable(
-        'INVALID_VALIDITY',
-        `validFrom ${unit.validFrom} is after validTo ${unit.validTo}.`,
-        [{ pointer: '/validTo', code: 'INVALID_VALIDITY', detail: 'is before validFrom' }],
-      )
-    }
+    assertOrdered(unit.validFrom, unit.validTo)
     await checkParent(unit.kind, unit.parent, [unit.validFrom, unit.validTo])
     const overlap = await overlapConflict(unit.code, unit.validFrom, unit.validTo, null, tx)
     if (overlap) throw overlap
@@ -195,13 +197,7 @@ export function createUnitsService(db: Kysely<DB>) {
     return db.transaction().execute(async (tx) => {
       const validFrom = body.validFrom === undefined ? current.valid_from : body.validFrom
       const validTo = body.validTo === undefined ? current.valid_to : body.validTo
-      if (validFrom !== null && validTo !== null && validFrom > validTo) {
-        throw unprocessable(
-          'INVALID_VALIDITY',
-          `validFrom ${validFrom} is after validTo ${validTo}.`,
-          [{ pointer: '/validTo', code: 'INVALID_VALIDITY', detail: 'is before validFrom' }],
-        )
-      }
+      assertOrdered(validFrom, validTo)
       const parent = current.parent_id ? await units.findById(current.parent_id, tx) : null
       await checkParent(current.kind, parent ?? null, [validFrom, validTo])
       const outside = await units.childrenOutside(current.id, validFrom, validTo, tx)
