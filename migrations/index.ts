@@ -5,10 +5,18 @@ import * as enableExtensions from './20261128T090000-enable-extensions.js'
 import * as createApiKeys from './20261128T090100-create-api-keys.js'
 import * as createAuditEvents from './20261128T090200-create-audit-events.js'
 import * as createUnits from './20261128T100000-create-units.js'
+import * as createCertifications from './20261128T120000-create-certifications.js'
+import * as createMeetings from './20261128T120100-create-meetings.js'
+import * as createReeducationCounts from './20261128T120200-create-reeducation-counts.js'
+import * as createIdempotencyKeys from './20261128T120300-create-idempotency-keys.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
   '20261128T090100-create-api-keys': createApiKeys,
   '20261128T090200-create-audit-events': createAuditEvents,
   '20261128T100000-create-units': createUnits,
+  '20261128T120000-create-certifications': createCertifications,
+  '20261128T120100-create-meetings': createMeetings,
+  '20261128T120200-create-reeducation-counts': createReeducationCounts,
+  '20261128T120300-create-idempotency-keys': createIdempotencyKeys,
 }

@@ -20,7 +20,12 @@ import {
   createApiKeysRepository,
 } from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
-import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
+import { certificationsRoutes } from './modules/certifications/index.js'
+import { registerIdempotency } from './http/idempotency.js'
+import { meetingsRoutes } from './modules/meetings/index.js'
+import { reeducationRoutes } from './modules/reeducation/index.js'
+import { auditRoutes } from './modules/audit/index.js'
+import { createUnitsService, unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */
@@ -83,9 +88,15 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
   await app.register(
     async (v1) => {
       authenticateAll(v1, createApiKeysRepository(db), config.adminApiKey)
+      registerIdempotency(v1, db)
+      const units = createUnitsService(db)
       await v1.register(apiKeysRoutes, { prefix: '/api-keys', db })
       await v1.register(unitsRoutes, { prefix: '/units', db })
       await v1.register(unitChangesRoutes, { prefix: '/unit-changes', db })
+      await v1.register(certificationsRoutes, { db, units })
+      await v1.register(meetingsRoutes, { prefix: '/meetings', db, units })
+      await v1.register(reeducationRoutes, { db, units })
+      await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
     },
     { prefix: '/v1' },
   )

@@ -14,14 +14,18 @@ export interface ApiKeysTable {
   created_at: Generated<Date>
   created_by: string | null
   revoked_at: Timestamp | null
+  /** The system the key sends records for; scopes meetings' externalId. Null: the key's id. */
+  source: string | null
 }
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'revoke' | 'apply' | 'withdraw'
 
 export interface AuditEventsTable {
   id: Generated<string>
   occurred_at: Generated<Date>
   actor_key_id: string | null
   actor_name: string
-  action: 'create' | 'update' | 'delete' | 'revoke' | 'apply'
+  action: AuditAction
   entity: string
   entity_id: string
   unit_id: string | null
@@ -75,10 +79,77 @@ export interface UnitLineageTable {
   change_id: string
 }
 
+export interface CertificationsTable {
+  id: Generated<string>
+  unit_id: string
+  year: number
+  result: 'certified' | 'not_certified'
+  legal_basis: string
+  decision_number: string | null
+  decision_date: string | null
+  issued_by: string | null
+  movement_rating: 'excellent' | 'good' | 'average' | 'weak' | null
+  note: string | null
+  withdrawn_at: Timestamp | null
+  withdrawn_reason: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface MeetingsTable {
+  id: Generated<string>
+  unit_id: string
+  format: 'forum' | 'consultation'
+  held_on: string
+  attendees: number
+  forms_distributed: number | null
+  forms_returned: number | null
+  opinions_received: number | null
+  opinions_answered_on_site: number | null
+  opinions_referred: number | null
+  tips_received: number | null
+  source: string
+  external_id: string | null
+  note: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface ReeducationCountsTable {
+  id: Generated<string>
+  unit_id: string
+  period: string
+  period_type: 'year' | 'half' | 'quarter' | 'month'
+  starts_on: string
+  ends_on: string
+  re_educated: number
+  reformed: number
+  under_management: number
+  by_category: ColumnType<Record<string, number> | null, string | null, string | null>
+  by_organisation: ColumnType<Record<string, number> | null, string | null, string | null>
+  note: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface IdempotencyKeysTable {
+  principal: string
+  key: string
+  request_hash: string
+  response_status: number | null
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>
+  response_body: string | null
+  created_at: Generated<Date>
+}
+
 export interface DB {
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
   units: UnitsTable
   unit_changes: UnitChangesTable
   unit_lineage: UnitLineageTable
+  certifications: CertificationsTable
+  meetings: MeetingsTable
+  reeducation_counts: ReeducationCountsTable
+  idempotency_keys: IdempotencyKeysTable
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { preconditionFailed } from './errors.js'
+import { preconditionFailed, preconditionRequired } from './errors.js'
 
 /** A strong ETag of a resource's JSON representation. */
 export function etagOf(resource: unknown): string {
@@ -35,4 +35,39 @@ export function assertIfMatch(request: FastifyRequest, currentEtag: string): voi
       `If-Match ${header} does not match the current ETag ${currentEtag}; fetch the resource again.`,
     )
   }
+}
+
+export interface Preconditions {
+  ifMatch?: string | undefined
+  ifNoneMatch?: string | undefined
+}
+
+/**
+ * The preconditions of a PUT that creates or replaces: `If-None-Match: *` makes it create-only;
+ * replacing needs `If-Match` with the current ETag (428 without, 412 on mismatch), except when the
+ * body changes nothing, so that a plain retry of a PUT stays harmless.
+ */
+export function assertPutPreconditions(
+  headers: Preconditions,
+  currentEtag: string | undefined,
+  unchanged: boolean,
+): void {
+  if (currentEtag === undefined) {
+    if (headers.ifMatch !== undefined)
+      throw preconditionFailed('If-Match was sent but there is no record to match; it is new.')
+    return
+  }
+  if (headers.ifNoneMatch !== undefined && listed(headers.ifNoneMatch, currentEtag))
+    throw preconditionFailed(
+      `The record already exists (ETag ${currentEtag}); If-None-Match asked to create only.`,
+    )
+  if (unchanged && headers.ifMatch === undefined) return
+  if (headers.ifMatch === undefined)
+    throw preconditionRequired(
+      'The record exists: send If-Match with its ETag to replace it, so that no other change is overwritten.',
+    )
+  if (!listed(headers.ifMatch, currentEtag))
+    throw preconditionFailed(
+      `If-Match ${headers.ifMatch} does not match the current ETag ${currentEtag}; fetch the record again.`,
+    )
 }

@@ -31,6 +31,19 @@ export const swaggerOptions: SwaggerOptions = {
         description:
           'Provinces, districts, communes, hamlets, agencies, businesses and schools, over time.',
       },
+      {
+        name: 'certifications',
+        description: 'Yearly ANTT-safety assessments (công nhận đạt tiêu chuẩn "An toàn về ANTT").',
+      },
+      {
+        name: 'meetings',
+        description: '"Police listen to the people" forums and organisation consultations.',
+      },
+      {
+        name: 'reeducation',
+        description: 'Community re-education case counts per commune-level unit and period.',
+      },
+      { name: 'audit', description: 'Who changed what, with before and after (admin only).' },
       { name: 'operations', description: 'Health, readiness and metrics.' },
     ],
   },

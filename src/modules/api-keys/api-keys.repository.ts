@@ -23,7 +23,7 @@ export function createApiKeysRepository(db: Kysely<DB>) {
     insert: (
       values: Pick<
         ApiKeyRow,
-        'name' | 'role' | 'scope_unit_id' | 'key_hash' | 'key_prefix' | 'created_by'
+        'name' | 'role' | 'scope_unit_id' | 'source' | 'key_hash' | 'key_prefix' | 'created_by'
       >,
       tx: Kysely<DB> = db,
     ) => tx.insertInto('api_keys').values(values).returningAll().executeTakeFirstOrThrow(),

@@ -19,6 +19,10 @@ export const ApiKeySchema = Type.Object(
       format: 'uuid',
       description: 'Unit whose subtree the key is confined to; null for all.',
     }),
+    source: Type.String({
+      description:
+        'The system this key sends records for: a meeting’s `externalId` is unique per source. The key’s id unless set.',
+    }),
     keyPrefix: Type.String({
       description: 'The first characters of the secret, to recognise a key.',
     }),
@@ -45,6 +49,13 @@ export const CreateApiKeyBody = Type.Object(
         type: ['string', 'null'],
         format: 'uuid',
         description: 'Unit id to confine the key to.',
+      }),
+    ),
+    source: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$',
+        description:
+          'Name of the sending system (e.g. `an-giang-portal`). Give a replacement key the same source so its externalIds still match.',
       }),
     ),
   },

@@ -14,6 +14,8 @@ export interface Principal {
   name: string
   role: Role
   scopeUnitId: string | null
+  /** The sending system: what a meeting's externalId is unique within. */
+  source: string
 }
 
 declare module 'fastify' {
@@ -42,7 +44,13 @@ export function authenticateAll(
     if (!token) throw unauthorized('Send an API key as `Authorization: Bearer <key>`.')
     const hash = hashKey(token)
     if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) {
-      request.principal = { keyId: null, name: 'ADMIN_API_KEY', role: 'admin', scopeUnitId: null }
+      request.principal = {
+        keyId: null,
+        name: 'ADMIN_API_KEY',
+        role: 'admin',
+        scopeUnitId: null,
+        source: 'admin-api-key',
+      }
       return
     }
     const row = await keys.findActiveByHash(hash)
@@ -52,6 +60,7 @@ export function authenticateAll(
       name: row.name,
       role: row.role,
       scopeUnitId: row.scope_unit_id,
+      source: row.source ?? row.id,
     }
   })
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
+import type { AuditAction, DB } from '../../db/schema.js'
 
 export interface Actor {
   keyId: string | null
@@ -8,7 +8,7 @@ export interface Actor {
 }
 
 export interface AuditEntry {
-  action: 'create' | 'update' | 'delete' | 'revoke' | 'apply'
+  action: AuditAction
   entity: string
   entityId: string
   unitId?: string | null

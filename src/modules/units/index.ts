@@ -4,3 +4,12 @@ export { COMMUNE_LEVEL_KINDS, PARENT_KINDS, UNIT_KINDS, isCommuneLevel } from '.
 export { UnitSchema } from './units.schemas.js'
 export { unitChangesRoutes } from './unit-changes.routes.js'
 export { createUnitChangesService } from './unit-changes.service.js'
+export {
+  UnitSummarySchema,
+  type UnitSummary,
+  assertKind,
+  assertValidDuring,
+  toUnitSummary,
+} from './units.records.js'
+export { type UnitRow } from './units.repository.js'
+export { ADMINISTRATIVE_KINDS } from './units.kinds.js'

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import { DryRunQuery, UnitChangeBody, UnitChangeResultSchema } from './unit-changes.schemas.js'
@@ -15,7 +16,9 @@ export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = 
 
   app.post('', {
     onRequest: requireRole('admin'),
+    config: { idempotent: true },
     schema: {
+      headers: IdempotencyHeaders,
       operationId: 'applyUnitChange',
       tags: ['units'],
       summary: 'Apply a reorganisation: merge, split, rename, reclassify or reparent (admin)',

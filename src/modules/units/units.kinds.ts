@@ -21,7 +21,11 @@ export const COMMUNE_LEVEL_KINDS = [
   'town',
   'special_zone',
 ] as const satisfies readonly UnitKind[]
-const ADMINISTRATIVE_KINDS: readonly UnitKind[] = ['province', 'district', ...COMMUNE_LEVEL_KINDS]
+export const ADMINISTRATIVE_KINDS: readonly UnitKind[] = [
+  'province',
+  'district',
+  ...COMMUNE_LEVEL_KINDS,
+]
 
 export const PARENT_KINDS: Record<UnitKind, readonly UnitKind[]> = {
   province: [],

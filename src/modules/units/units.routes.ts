@@ -6,6 +6,7 @@ import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
 import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import { listUnits } from './units.list.js'
@@ -79,8 +80,10 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
 
   app.post('', {
     onRequest: requireRole('editor'),
+    config: { idempotent: true },
     schema: {
       operationId: 'createUnit',
+      headers: IdempotencyHeaders,
       tags,
       summary: 'Create a unit',
       body: CreateUnitBody,

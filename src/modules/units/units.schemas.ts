@@ -1,15 +1,7 @@
 import Type, { type Static } from 'typebox'
+import { NullableDate, NullableString } from '../../http/nullable.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 import { UNIT_KINDS } from './units.kinds.js'
-
-const nullable = <T extends object>(schema: T) => ({
-  ...schema,
-  type: [(schema as { type: string }).type, 'null'],
-})
-const NullableDate = (description: string) =>
-  Type.Unsafe<string | null>(nullable({ type: 'string', format: 'date', description }))
-const NullableString = (description: string) =>
-  Type.Unsafe<string | null>(nullable({ type: 'string', description }))
 
 export const KindSchema = Type.Enum([...UNIT_KINDS])
 export const CodeSchema = Type.String({
@@ -36,7 +28,7 @@ export const UnitSchema = Type.Object(
     name: Type.String(),
     kind: KindSchema,
     parentId: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid' }),
-    parentCode: NullableString('The parent’s code.'),
+    parentCode: NullableString({ description: 'The parent’s code.' }),
     path: Type.String({
       description: 'Codes from the root down to this unit, joined by `/`.',
       examples: ['89/893/30628'],

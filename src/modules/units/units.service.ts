@@ -37,7 +37,7 @@ export function createUnitsService(db: Kysely<DB>) {
     return scope?.path ?? 'none' // a scope that no longer exists confines to nothing
   }
 
-  function inScope(row: UnitRow, scopePath: string | null): boolean {
+  function inScope(row: Pick<UnitRow, 'path'>, scopePath: string | null): boolean {
     return scopePath === null || row.path === scopePath || row.path.startsWith(`${scopePath}.`)
   }
 

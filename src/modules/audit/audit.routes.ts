@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { requireRole } from '../api-keys/index.js'
+import type { UnitsService } from '../units/index.js'
+import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
+
+export const auditRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+}> = async (app, { db, units }) => {
+  app.get('', {
+    onRequest: requireRole('admin'),
+    schema: {
+      operationId: 'listAuditEvents',
+      tags: ['audit'],
+      summary: 'Who changed what, with the record before and after, oldest first',
+      querystring: AuditEventListQuery,
+      response: { 200: AuditEventPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const unit = q.unit
+        ? await units.resolve(q.unit, q.asOf ?? today(), request.principal)
+        : undefined
+      const scopePath = await units.scopePathOf(request.principal)
+      const after = q.cursor ? Number(decodeCursor(q.cursor, 1)[0]) : undefined
+      let query = db.selectFrom('audit_events as a').selectAll('a')
+      const paths = [unit?.path, scopePath].filter((p): p is string => !!p)
+      if (paths.length > 0) {
+        // Events about units in the subtree; a unit deleted since is no longer below anything.
+        query = query.innerJoin('units as u', 'u.id', 'a.unit_id')
+        for (const path of paths) query = query.where(sql<boolean>`u.path <@ ${path}::ltree`)
+      }
+      if (q.entity) query = query.where('a.entity', '=', q.entity)
+      if (q.entityId) query = query.where('a.entity_id', '=', q.entityId)
+      if (q.action) query = query.where('a.action', '=', q.action)
+      if (q.since) query = query.where('a.occurred_at', '>=', new Date(q.since))
+      if (q.until) query = query.where('a.occurred_at', '<', new Date(q.until))
+      if (after !== undefined && Number.isSafeInteger(after))
+        query = query.where('a.id', '>', String(after))
+      const rows = await query
+        .orderBy('a.id')
+        .limit(q.limit + 1)
+        .execute()
+      return toPage(
+        rows,
+        q.limit,
+        (row) => ({
+          id: Number(row.id),
+          occurredAt: row.occurred_at.toISOString(),
+          actor: { keyId: row.actor_key_id, name: row.actor_name },
+          action: row.action,
+          entity: row.entity,
+          entityId: row.entity_id,
+          unitId: row.unit_id,
+          before: row.before ?? null,
+          after: row.after ?? null,
+          requestId: row.request_id,
+        }),
+        (row) => [Number(row.id)],
+      )
+    },
+  })
+}

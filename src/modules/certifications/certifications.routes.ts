@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { DB, UnitKind } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
+import { etagOf, replyNotModified } from '../../http/etag.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import type { UnitsService } from '../units/index.js'
+import { toCertification } from './certifications.mapper.js'
+import { LEGAL_BASES } from './certifications.rules.js'
+import {
+  CertificationAsOfQuery,
+  CertificationListQuery,
+  CertificationPage,
+  CertificationParams,
+  CertificationSchema,
+  LegalBasisList,
+  PutCertificationBody,
+  WithdrawQuery,
+} from './certifications.schemas.js'
+import { createCertificationsService, endOfYear } from './certifications.service.js'
+
+const tags = ['certifications']
+const path = '/units/:ref/certifications/:year'
+const NotModified = { 304: { description: 'Not modified', type: 'null' } }
+const PreconditionHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'ETag of the record being replaced.' })),
+  'if-none-match': Type.Optional(
+    Type.String({ description: '`*` on PUT: create only, 412 if a record exists.' }),
+  ),
+})
+
+export const certificationsRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+}> = async (app, { db, units }) => {
+  const service = createCertificationsService(db, units)
+
+  app.put(path, {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'putCertification',
+      tags,
+      summary: 'Record a unit’s assessment for a year (create, or replace with If-Match)',
+      description:
+        'A code in the path resolves as of 31 December of the year (or `asOf`). The unit must be of an eligible kind and valid during the year; `legalBasis` defaults by year. Replacing an existing record needs If-Match (428 without); a PUT that changes nothing answers 200 without one. `If-None-Match: *` creates only.',
+      params: CertificationParams,
+      querystring: CertificationAsOfQuery,
+      headers: PreconditionHeaders,
+      body: PutCertificationBody,
+      response: {
+        200: CertificationSchema,
+        201: CertificationSchema,
+        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, year } = request.params
+      const { created, certification } = await service.put(
+        ref,
+        year,
+        request.query.asOf,
+        request.body,
+        { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
+        request.principal,
+        actorOf(request),
+      )
+      if (created)
+        void reply
+          .code(201)
+          .header('location', `/v1/units/${certification.unit.id}/certifications/${year}`)
+      return reply.header('etag', etagOf(certification)).send(certification)
+    },
+  })
+
+  app.get(path, {
+    schema: {
+      operationId: 'getCertification',
+      tags,
+      summary: 'Show a unit’s assessment for a year',
+      params: CertificationParams,
+      querystring: CertificationAsOfQuery,
+      response: {
+        200: CertificationSchema,
+        ...NotModified,
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, year } = request.params
+      const certification = await service.get(ref, year, request.query.asOf, request.principal)
+      if (replyNotModified(request, reply, etagOf(certification))) return reply
+      return certification
+    },
+  })
+
+  app.delete(path, {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'withdrawCertification',
+      tags,
+      summary: 'Withdraw a unit’s assessment for a year, with a reason (kept and audited)',
+      params: CertificationParams,
+      querystring: WithdrawQuery,
+      headers: PreconditionHeaders,
+      response: {
+        204: { description: 'Withdrawn', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 412, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, year } = request.params
+      await service.withdraw(
+        ref,
+        year,
+        request.query.asOf,
+        request.query.reason,
+        request.headers['if-match'],
+        request.principal,
+        actorOf(request),
+      )
+      return reply.code(204).send(null)
+    },
+  })
+
+  app.get('/certifications', {
+    schema: {
+      operationId: 'listCertifications',
+      tags,
+      summary: 'List assessments by year, unit or subtree, kind, result, legal basis or rating',
+      querystring: CertificationListQuery,
+      response: { 200: CertificationPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const asOf = q.asOf ?? (q.year !== undefined ? endOfYear(q.year) : today())
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
+      const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [number, string, string]) : undefined
+      const rows = await service.repository.list({
+        limit: q.limit,
+        scopePath: await units.scopePathOf(request.principal),
+        status: q.status,
+        ...(cursor ? { after: cursor } : {}),
+        ...(q.year !== undefined ? { year: q.year } : {}),
+        ...(unit ? { unitId: unit.id } : {}),
+        ...(under ? { underPath: under.path } : {}),
+        ...(q.kind ? { kinds: q.kind.split(',') as UnitKind[] } : {}),
+        ...(q.result ? { result: q.result } : {}),
+        ...(q.legalBasis ? { legalBasis: q.legalBasis } : {}),
+        ...(q.movementRating ? { movementRating: q.movementRating } : {}),
+      })
+      return toPage(rows, q.limit, toCertification, (row) => [row.year, row.unit_code, row.id])
+    },
+  })
+
+  app.get('/certifications/legal-bases', {
+    schema: {
+      operationId: 'listLegalBases',
+      tags,
+      summary: 'The legal instruments assessments are made under, and their assessment years',
+      response: { 200: LegalBasisList, ...problemResponses(400, 401, 403, 503) },
+    },
+    handler: () => ({ items: LEGAL_BASES.map((basis) => ({ ...basis })) }),
+  })
+}

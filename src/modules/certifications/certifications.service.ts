@@ -1,0 +1,179 @@
+// Recording a yearly assessment: the unit as of 31 December (or `asOf`), eligible and valid that
+// year, under a legal basis in force that year; replacing needs If-Match; withdrawing keeps a
+// reason. Every write is audited with before and after.
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { cleanText, today } from '../../http/dates.js'
+import { notFound, unprocessable } from '../../http/errors.js'
+import { type Preconditions, assertPutPreconditions, etagOf } from '../../http/etag.js'
+import type { Principal } from '../api-keys/index.js'
+import { type Actor, recordAudit } from '../audit/index.js'
+import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
+import { toCertification } from './certifications.mapper.js'
+import {
+  type CertificationRow,
+  type CertificationValues,
+  createCertificationsRepository,
+} from './certifications.repository.js'
+import {
+  ELIGIBLE_KINDS,
+  type LegalBasis,
+  defaultLegalBasis,
+  describeLegalBasisYears,
+  excludedUnder124,
+  legalBasisInForce,
+} from './certifications.rules.js'
+import type { Certification, PutCertification } from './certifications.schemas.js'
+
+export const endOfYear = (year: number) => `${year}-12-31`
+
+const text = (value: string | null | undefined) =>
+  value === undefined || value === null ? null : cleanText(value) || null
+
+function checkBody(year: number, unit: UnitRow, body: PutCertification): CertificationValues {
+  const legalBasis: LegalBasis = body.legalBasis ?? defaultLegalBasis(year)
+  if (!legalBasisInForce(legalBasis, year)) {
+    const detail = `${legalBasis} applies to ${describeLegalBasisYears(legalBasis)}, not to ${year}.`
+    throw unprocessable('LEGAL_BASIS_NOT_IN_FORCE', detail, [
+      { pointer: '/legalBasis', code: 'LEGAL_BASIS_NOT_IN_FORCE', detail },
+    ])
+  }
+  const excluded = legalBasis.startsWith('124/2021')
+    ? excludedUnder124(unit.kind, unit.attributes)
+    : null
+  if (excluded) {
+    const detail = `${unit.name} (${unit.code}) is ${excluded}, which ${legalBasis} does not assess.`
+    throw unprocessable('NOT_ELIGIBLE_UNDER_LEGAL_BASIS', detail, [
+      { pointer: '/legalBasis', code: 'NOT_ELIGIBLE_UNDER_LEGAL_BASIS', detail },
+    ])
+  }
+  const decisionDate = body.decisionDate ?? null
+  if (decisionDate !== null && (decisionDate < `${year}-01-01` || decisionDate > today())) {
+    const detail = `The decision of ${decisionDate} is before the assessment year ${year} or in the future.`
+    throw unprocessable('INVALID_DECISION_DATE', detail, [
+      { pointer: '/decisionDate', code: 'INVALID_DECISION_DATE', detail },
+    ])
+  }
+  return {
+    result: body.result,
+    legal_basis: legalBasis,
+    decision_number: text(body.decisionNumber),
+    decision_date: decisionDate,
+    issued_by: text(body.issuedBy),
+    movement_rating: body.movementRating ?? null,
+    note: text(body.note),
+  }
+}
+
+const sameValues = (row: CertificationRow, values: CertificationValues) =>
+  row.withdrawn_at === null &&
+  (Object.keys(values) as (keyof CertificationValues)[]).every((k) => row[k] === values[k])
+
+export function createCertificationsService(db: Kysely<DB>, units: UnitsService) {
+  const repository = createCertificationsRepository(db)
+
+  async function unitFor(
+    ref: string,
+    year: number,
+    asOf: string | undefined,
+    principal: Principal | null,
+    access: 'read' | 'write',
+    tx: Kysely<DB> = db,
+  ) {
+    return units.resolve(ref, asOf ?? endOfYear(year), principal, access, tx)
+  }
+
+  /** The active record, or 404 (saying when and why it was withdrawn, if it was). */
+  async function get(
+    ref: string,
+    year: number,
+    asOf: string | undefined,
+    principal: Principal | null,
+  ) {
+    const unit = await unitFor(ref, year, asOf, principal, 'read')
+    const row = await repository.find(unit.id, year)
+    if (!row) throw notFound(`${unit.name} (${unit.code}) has no certification record for ${year}.`)
+    if (row.withdrawn_at)
+      throw notFound(
+        `The ${year} record of ${unit.name} (${unit.code}) was withdrawn on ${new Date(row.withdrawn_at).toISOString()}: ${row.withdrawn_reason}`,
+        'CERTIFICATION_WITHDRAWN',
+      )
+    return toCertification(row)
+  }
+
+  async function put(
+    ref: string,
+    year: number,
+    asOf: string | undefined,
+    body: PutCertification,
+    preconditions: Preconditions,
+    principal: Principal | null,
+    actor: Actor,
+  ): Promise<{ created: boolean; certification: Certification }> {
+    if (year > Number(today().slice(0, 4))) {
+      throw unprocessable('YEAR_IN_FUTURE', `The assessment year ${year} has not begun.`, [
+        { pointer: 'year', code: 'YEAR_IN_FUTURE', detail: 'is in the future' },
+      ])
+    }
+    return db.transaction().execute(async (tx) => {
+      const unit = await unitFor(ref, year, asOf, principal, 'write', tx)
+      assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
+      assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
+      const values = checkBody(year, unit, body)
+      const existing = await repository.find(unit.id, year, tx)
+      const active = existing && existing.withdrawn_at === null ? existing : undefined
+      const before = active ? toCertification(active) : undefined
+      assertPutPreconditions(
+        preconditions,
+        before && etagOf(before),
+        !!active && sameValues(active, values),
+      )
+      if (active && sameValues(active, values)) return { created: false, certification: before! }
+      const row = existing
+        ? await repository.replace(existing.id, values, tx)
+        : await repository.insert(unit.id, year, values, tx)
+      const certification = toCertification(row)
+      await recordAudit(tx, actor, {
+        action: active ? 'update' : 'create',
+        entity: 'certification',
+        entityId: row.id,
+        unitId: unit.id,
+        before: existing ? toCertification(existing) : undefined,
+        after: certification,
+      })
+      return { created: !active, certification }
+    })
+  }
+
+  async function withdraw(
+    ref: string,
+    year: number,
+    asOf: string | undefined,
+    reason: string,
+    ifMatch: string | undefined,
+    principal: Principal | null,
+    actor: Actor,
+  ): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      const unit = await unitFor(ref, year, asOf, principal, 'write', tx)
+      const existing = await repository.find(unit.id, year, tx)
+      if (!existing || existing.withdrawn_at)
+        throw notFound(
+          `${unit.name} (${unit.code}) has no active certification record for ${year}.`,
+        )
+      const before = toCertification(existing)
+      if (ifMatch !== undefined) assertPutPreconditions({ ifMatch }, etagOf(before), false)
+      const after = toCertification(await repository.withdraw(existing.id, cleanText(reason), tx))
+      await recordAudit(tx, actor, {
+        action: 'withdraw',
+        entity: 'certification',
+        entityId: existing.id,
+        unitId: unit.id,
+        before,
+        after,
+      })
+    })
+  }
+
+  return { repository, unitFor, get, put, withdraw }
+}

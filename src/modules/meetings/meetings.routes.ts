@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { DB } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
+import { preconditionRequired } from '../../http/errors.js'
+import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { IdempotencyHeaders } from '../../http/idempotency.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import type { UnitsService } from '../units/index.js'
+import { toMeeting } from './meetings.mapper.js'
+import {
+  CreateMeetingBody,
+  MeetingIdParams,
+  MeetingListQuery,
+  MeetingPage,
+  MeetingSchema,
+  PatchMeetingBody,
+} from './meetings.schemas.js'
+import { createMeetingsService } from './meetings.service.js'
+
+const tags = ['meetings']
+const NotModified = { 304: { description: 'Not modified', type: 'null' } }
+const IfMatch = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag the change is based on.' })),
+})
+
+export const meetingsRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+}> = async (app, { db, units }) => {
+  const service = createMeetingsService(db, units)
+
+  app.post('', {
+    onRequest: requireRole('editor'),
+    config: { idempotent: true },
+    schema: {
+      operationId: 'createMeeting',
+      tags,
+      summary: 'Record a forum or a consultation',
+      headers: IdempotencyHeaders,
+      body: CreateMeetingBody,
+      response: { 201: MeetingSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
+    handler: async (request, reply) => {
+      const meeting = await service.create(request.body, request.principal, actorOf(request))
+      return reply
+        .code(201)
+        .header('location', `/v1/meetings/${meeting.id}`)
+        .header('etag', etagOf(meeting))
+        .send(meeting)
+    },
+  })
+
+  app.get('', {
+    schema: {
+      operationId: 'listMeetings',
+      tags,
+      summary: 'List meetings by subtree, unit, dates, format or external id',
+      querystring: MeetingListQuery,
+      response: { 200: MeetingPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const asOf = q.asOf ?? q.to ?? today()
+      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
+      const cursor = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined
+      const rows = await service.repository.list({
+        limit: q.limit,
+        scopePath: await units.scopePathOf(request.principal),
+        ...(cursor ? { after: cursor } : {}),
+        ...(under ? { underPath: under.path } : {}),
+        ...(unit ? { unitId: unit.id } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.format ? { format: q.format } : {}),
+        ...(q.externalId ? { externalId: q.externalId } : {}),
+      })
+      return toPage(rows, q.limit, toMeeting, (row) => [row.held_on, row.id])
+    },
+  })
+
+  app.get('/:id', {
+    schema: {
+      operationId: 'getMeeting',
+      tags,
+      summary: 'Show a meeting',
+      params: MeetingIdParams,
+      response: {
+        200: MeetingSchema,
+        ...NotModified,
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const meeting = toMeeting(await service.find(request.params.id, request.principal, 'read'))
+      if (replyNotModified(request, reply, etagOf(meeting))) return reply
+      return meeting
+    },
+  })
+
+  app.patch('/:id', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'updateMeeting',
+      tags,
+      summary: 'Correct a meeting (If-Match required)',
+      params: MeetingIdParams,
+      headers: IfMatch,
+      body: PatchMeetingBody,
+      response: { 200: MeetingSchema, ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503) },
+    },
+    handler: async (request, reply) => {
+      const current = await service.find(request.params.id, request.principal, 'write')
+      if (request.headers['if-match'] === undefined)
+        throw preconditionRequired(
+          'Send If-Match with the meeting’s ETag, so that no other change is overwritten.',
+        )
+      assertIfMatch(request, etagOf(toMeeting(current)))
+      const meeting = await service.patch(
+        current,
+        request.body,
+        request.principal,
+        actorOf(request),
+      )
+      return reply.header('etag', etagOf(meeting)).send(meeting)
+    },
+  })
+
+  app.delete('/:id', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'deleteMeeting',
+      tags,
+      summary: 'Delete a meeting recorded by mistake (audited)',
+      params: MeetingIdParams,
+      headers: IfMatch,
+      response: {
+        204: { description: 'Deleted', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 412, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const current = await service.find(request.params.id, request.principal, 'write')
+      assertIfMatch(request, etagOf(toMeeting(current)))
+      await service.remove(current, actorOf(request))
+      return reply.code(204).send(null)
+    },
+  })
+}

@@ -1,0 +1,53 @@
+import type { ReeducationRow } from './reeducation.repository.js'
+import type { Reeducation, Warning } from './reeducation.schemas.js'
+
+const sum = (breakdown: Record<string, number>) =>
+  Object.values(breakdown).reduce((a, b) => a + b, 0)
+
+/** Figures that do not add up. Warnings, not errors: how the counts relate is not fixed by law. */
+export function warningsOf(
+  row: Pick<
+    ReeducationRow,
+    're_educated' | 'reformed' | 'under_management' | 'by_category' | 'by_organisation'
+  >,
+): Warning[] {
+  const warnings: Warning[] = []
+  for (const [field, breakdown] of [
+    ['byCategory', row.by_category],
+    ['byOrganisation', row.by_organisation],
+  ] as const) {
+    if (breakdown && sum(breakdown) !== row.re_educated)
+      warnings.push({
+        code: 'BREAKDOWN_SUM_MISMATCH',
+        pointer: `/${field}`,
+        detail: `${field} adds up to ${sum(breakdown)}, reEducated is ${row.re_educated}.`,
+      })
+  }
+  if (row.reformed + row.under_management > row.re_educated)
+    warnings.push({
+      code: 'OUTCOMES_EXCEED_TOTAL',
+      pointer: '/reformed',
+      detail: `reformed (${row.reformed}) + underManagement (${row.under_management}) exceed reEducated (${row.re_educated}).`,
+    })
+  return warnings
+}
+
+export function toReeducation(row: ReeducationRow): Reeducation {
+  return {
+    id: row.id,
+    unit: { id: row.unit_id, code: row.unit_code, name: row.unit_name, kind: row.unit_kind },
+    period: row.period,
+    periodType: row.period_type,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    reEducated: row.re_educated,
+    reformed: row.reformed,
+    underManagement: row.under_management,
+    byCategory: row.by_category,
+    byOrganisation: row.by_organisation,
+    note: row.note,
+    warnings: warningsOf(row),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}

@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { DB } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
+import { etagOf, replyNotModified } from '../../http/etag.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import type { UnitsService } from '../units/index.js'
+import { toReeducation } from './reeducation.mapper.js'
+import {
+  PutReeducationBody,
+  ReeducationAsOfQuery,
+  ReeducationListQuery,
+  ReeducationPage,
+  ReeducationParams,
+  ReeducationSchema,
+} from './reeducation.schemas.js'
+import { createReeducationService, periodOf } from './reeducation.service.js'
+
+const tags = ['reeducation']
+const path = '/units/:ref/reeducation/:period'
+const NotModified = { 304: { description: 'Not modified', type: 'null' } }
+const PreconditionHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'ETag of the record being replaced.' })),
+  'if-none-match': Type.Optional(
+    Type.String({ description: '`*` on PUT: create only, 412 if a record exists.' }),
+  ),
+})
+
+export const reeducationRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+}> = async (app, { db, units }) => {
+  const service = createReeducationService(db, units)
+
+  app.put(path, {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'putReeducationCount',
+      tags,
+      summary: 'Record a commune-level unit’s re-education counts for a period',
+      description:
+        'Counts only, never people. A code in the path resolves as of the period’s last day (or `asOf`). Replacing needs If-Match (428 without) unless nothing changes; `If-None-Match: *` creates only. Figures that do not add up come back as `warnings`, not errors.',
+      params: ReeducationParams,
+      querystring: ReeducationAsOfQuery,
+      headers: PreconditionHeaders,
+      body: PutReeducationBody,
+      response: {
+        200: ReeducationSchema,
+        201: ReeducationSchema,
+        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, period } = request.params
+      const { created, record } = await service.put(
+        ref,
+        period,
+        request.query.asOf,
+        request.body,
+        { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
+        request.principal,
+        actorOf(request),
+      )
+      if (created)
+        void reply.code(201).header('location', `/v1/units/${record.unit.id}/reeducation/${period}`)
+      return reply.header('etag', etagOf(record)).send(record)
+    },
+  })
+
+  app.get(path, {
+    schema: {
+      operationId: 'getReeducationCount',
+      tags,
+      summary: 'Show a unit’s re-education counts for a period',
+      params: ReeducationParams,
+      querystring: ReeducationAsOfQuery,
+      response: {
+        200: ReeducationSchema,
+        ...NotModified,
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, period } = request.params
+      const record = await service.get(ref, period, request.query.asOf, request.principal)
+      if (replyNotModified(request, reply, etagOf(record))) return reply
+      return record
+    },
+  })
+
+  app.delete(path, {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'deleteReeducationCount',
+      tags,
+      summary: 'Delete a unit’s re-education counts for a period (audited)',
+      params: ReeducationParams,
+      querystring: ReeducationAsOfQuery,
+      headers: PreconditionHeaders,
+      response: {
+        204: { description: 'Deleted', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 412, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ref, period } = request.params
+      await service.remove(
+        ref,
+        period,
+        request.query.asOf,
+        request.headers['if-match'],
+        request.principal,
+        actorOf(request),
+      )
+      return reply.code(204).send(null)
+    },
+  })
+
+  app.get('/reeducation', {
+    schema: {
+      operationId: 'listReeducationCounts',
+      tags,
+      summary: 'List re-education counts by subtree, unit, period, year or period type',
+      querystring: ReeducationListQuery,
+      response: { 200: ReeducationPage, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const period = q.period ? periodOf(q.period) : undefined
+      const asOf = q.asOf ?? period?.endsOn ?? (q.year !== undefined ? `${q.year}-12-31` : today())
+      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
+      const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [string, string, string]) : undefined
+      const rows = await service.repository.list({
+        limit: q.limit,
+        scopePath: await units.scopePathOf(request.principal),
+        ...(cursor ? { after: cursor } : {}),
+        ...(under ? { underPath: under.path } : {}),
+        ...(unit ? { unitId: unit.id } : {}),
+        ...(period ? { period: period.period } : {}),
+        ...(q.year !== undefined ? { year: q.year } : {}),
+        ...(q.periodType ? { periodType: q.periodType } : {}),
+      })
+      return toPage(rows, q.limit, toReeducation, (row) => [row.starts_on, row.unit_code, row.id])
+    },
+  })
+}

@@ -1,0 +1,150 @@
+// Re-education counts: commune-level units only, valid during the period, which resolves a code
+// as of its last day. Replacing needs If-Match; every write is audited with before and after.
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { cleanText, today } from '../../http/dates.js'
+import { badRequest, notFound, unprocessable } from '../../http/errors.js'
+import { type Preconditions, assertPutPreconditions, etagOf } from '../../http/etag.js'
+import type { Principal } from '../api-keys/index.js'
+import { type Actor, recordAudit } from '../audit/index.js'
+import {
+  COMMUNE_LEVEL_KINDS,
+  type UnitsService,
+  assertKind,
+  assertValidDuring,
+} from '../units/index.js'
+import { toReeducation } from './reeducation.mapper.js'
+import { type Period, parsePeriod } from './reeducation.periods.js'
+import {
+  type ReeducationRow,
+  type ReeducationValues,
+  createReeducationRepository,
+} from './reeducation.repository.js'
+import type { PutReeducation, Reeducation } from './reeducation.schemas.js'
+
+/** The period a path names, or 400. */
+export function periodOf(code: string): Period {
+  const period = parsePeriod(code)
+  if (period) return period
+  throw badRequest('INVALID_PERIOD', `${code} is not a period between 1990 and 2100.`, [
+    { pointer: 'period', code: 'INVALID_PERIOD', detail: 'use 2018, 2018S1, 2018Q3 or 201810' },
+  ])
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+const sameValues = (row: ReeducationRow, values: ReeducationValues) =>
+  row.re_educated === values.re_educated &&
+  row.reformed === values.reformed &&
+  row.under_management === values.under_management &&
+  sameJson(row.by_category, values.by_category) &&
+  sameJson(row.by_organisation, values.by_organisation) &&
+  row.note === values.note
+
+/** Keys in a fixed order, so that a record reads back (and compares) the same however sent. */
+const sorted = (breakdown: Record<string, number> | null | undefined) =>
+  breakdown
+    ? Object.fromEntries(Object.entries(breakdown).sort(([a], [b]) => (a < b ? -1 : 1)))
+    : null
+
+export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
+  const repository = createReeducationRepository(db)
+
+  const unitFor = (
+    ref: string,
+    period: Period,
+    asOf: string | undefined,
+    principal: Principal | null,
+    access: 'read' | 'write',
+    tx: Kysely<DB> = db,
+  ) => units.resolve(ref, asOf ?? period.endsOn, principal, access, tx)
+
+  async function get(
+    ref: string,
+    code: string,
+    asOf: string | undefined,
+    principal: Principal | null,
+  ) {
+    const period = periodOf(code)
+    const unit = await unitFor(ref, period, asOf, principal, 'read')
+    const row = await repository.find(unit.id, period.period)
+    if (!row) throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
+    return toReeducation(row)
+  }
+
+  async function put(
+    ref: string,
+    code: string,
+    asOf: string | undefined,
+    body: PutReeducation,
+    preconditions: Preconditions,
+    principal: Principal | null,
+    actor: Actor,
+  ): Promise<{ created: boolean; record: Reeducation }> {
+    const period = periodOf(code)
+    if (period.startsOn > today()) {
+      throw unprocessable('PERIOD_IN_FUTURE', `The period ${code} has not begun.`, [
+        { pointer: 'period', code: 'PERIOD_IN_FUTURE', detail: 'has not begun' },
+      ])
+    }
+    const values: ReeducationValues = {
+      re_educated: body.reEducated,
+      reformed: body.reformed,
+      under_management: body.underManagement,
+      by_category: sorted(body.byCategory),
+      by_organisation: sorted(body.byOrganisation),
+      note: body.note ? cleanText(body.note) || null : null,
+    }
+    return db.transaction().execute(async (tx) => {
+      const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
+      assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
+      assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
+      const existing = await repository.find(unit.id, period.period, tx)
+      const before = existing && toReeducation(existing)
+      const unchanged = !!existing && sameValues(existing, values)
+      assertPutPreconditions(preconditions, before && etagOf(before), unchanged)
+      if (unchanged) return { created: false, record: before! }
+      const row = existing
+        ? await repository.replace(existing.id, values, tx)
+        : await repository.insert(unit.id, period, values, tx)
+      const record = toReeducation(row)
+      await recordAudit(tx, actor, {
+        action: existing ? 'update' : 'create',
+        entity: 'reeducation',
+        entityId: row.id,
+        unitId: unit.id,
+        before,
+        after: record,
+      })
+      return { created: !existing, record }
+    })
+  }
+
+  async function remove(
+    ref: string,
+    code: string,
+    asOf: string | undefined,
+    ifMatch: string | undefined,
+    principal: Principal | null,
+    actor: Actor,
+  ) {
+    const period = periodOf(code)
+    await db.transaction().execute(async (tx) => {
+      const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
+      const existing = await repository.find(unit.id, period.period, tx)
+      if (!existing)
+        throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
+      const before = toReeducation(existing)
+      if (ifMatch !== undefined) assertPutPreconditions({ ifMatch }, etagOf(before), false)
+      await repository.delete(existing.id, tx)
+      await recordAudit(tx, actor, {
+        action: 'delete',
+        entity: 'reeducation',
+        entityId: existing.id,
+        unitId: unit.id,
+        before,
+      })
+    })
+  }
+
+  return { repository, get, put, remove }
+}
