@@ -32,6 +32,12 @@ export function warningsOf(
   return warnings
 }
 
+/** Keys in alphabetical order (jsonb keeps its own), so that a record reads back the same. */
+export const sortedBreakdown = (breakdown: Record<string, number> | null | undefined) =>
+  breakdown
+    ? Object.fromEntries(Object.entries(breakdown).sort(([a], [b]) => (a < b ? -1 : 1)))
+    : null
+
 export function toReeducation(row: ReeducationRow): Reeducation {
   return {
     id: row.id,
@@ -43,8 +49,8 @@ export function toReeducation(row: ReeducationRow): Reeducation {
     reEducated: row.re_educated,
     reformed: row.reformed,
     underManagement: row.under_management,
-    byCategory: row.by_category,
-    byOrganisation: row.by_organisation,
+    byCategory: sortedBreakdown(row.by_category),
+    byOrganisation: sortedBreakdown(row.by_organisation),
     note: row.note,
     warnings: warningsOf(row),
     createdAt: row.created_at.toISOString(),

@@ -19,7 +19,7 @@ export interface ReeducationValues {
 
 export interface ReeducationListParams {
   limit: number
-  after?: [string, string, string]
+  after?: [string, string, string, string]
   underPath?: string
   unitId?: string
   scopePath: string | null
@@ -84,7 +84,7 @@ export function createReeducationRepository(db: Kysely<DB>) {
     delete: (id: string, tx: Kysely<DB>) =>
       tx.deleteFrom('reeducation_counts').where('id', '=', id).execute(),
 
-    /** Ordered by the period's first day, unit code, id. */
+    /** Ordered by the period's first day, unit code, period (a year before its months), id. */
     list: (p: ReeducationListParams, tx: Kysely<DB> = db) => {
       let query = withUnit(tx)
       if (p.underPath) query = query.where(sql<boolean>`u.path <@ ${p.underPath}::ltree`)
@@ -97,14 +97,15 @@ export function createReeducationRepository(db: Kysely<DB>) {
           .where('r.starts_on', '<=', `${p.year}-12-31`)
       if (p.periodType) query = query.where('r.period_type', '=', p.periodType)
       if (p.after) {
-        const [startsOn, code, id] = p.after
+        const [startsOn, code, period, id] = p.after
         query = query.where(
-          sql<boolean>`(r.starts_on, u.code, r.id) > (${startsOn}::date, ${code}, ${id}::uuid)`,
+          sql<boolean>`(r.starts_on, u.code, r.period, r.id) > (${startsOn}::date, ${code}, ${period}, ${id}::uuid)`,
         )
       }
       return query
         .orderBy('r.starts_on')
         .orderBy('u.code')
+        .orderBy('r.period')
         .orderBy('r.id')
         .limit(p.limit + 1)
         .execute()

@@ -133,7 +133,9 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       const asOf = q.asOf ?? period?.endsOn ?? (q.year !== undefined ? `${q.year}-12-31` : today())
       const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
       const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
-      const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [string, string, string]) : undefined
+      const cursor = q.cursor
+        ? (decodeCursor(q.cursor, 4) as [string, string, string, string])
+        : undefined
       const rows = await service.repository.list({
         limit: q.limit,
         scopePath: await units.scopePathOf(request.principal),
@@ -144,7 +146,12 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(q.periodType ? { periodType: q.periodType } : {}),
       })
-      return toPage(rows, q.limit, toReeducation, (row) => [row.starts_on, row.unit_code, row.id])
+      return toPage(rows, q.limit, toReeducation, (row) => [
+        row.starts_on,
+        row.unit_code,
+        row.period,
+        row.id,
+      ])
     },
   })
 }

@@ -13,7 +13,7 @@ import {
   assertKind,
   assertValidDuring,
 } from '../units/index.js'
-import { toReeducation } from './reeducation.mapper.js'
+import { sortedBreakdown, toReeducation } from './reeducation.mapper.js'
 import { type Period, parsePeriod } from './reeducation.periods.js'
 import {
   type ReeducationRow,
@@ -36,15 +36,9 @@ const sameValues = (row: ReeducationRow, values: ReeducationValues) =>
   row.re_educated === values.re_educated &&
   row.reformed === values.reformed &&
   row.under_management === values.under_management &&
-  sameJson(row.by_category, values.by_category) &&
-  sameJson(row.by_organisation, values.by_organisation) &&
+  sameJson(sortedBreakdown(row.by_category), values.by_category) &&
+  sameJson(sortedBreakdown(row.by_organisation), values.by_organisation) &&
   row.note === values.note
-
-/** Keys in a fixed order, so that a record reads back (and compares) the same however sent. */
-const sorted = (breakdown: Record<string, number> | null | undefined) =>
-  breakdown
-    ? Object.fromEntries(Object.entries(breakdown).sort(([a], [b]) => (a < b ? -1 : 1)))
-    : null
 
 export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
   const repository = createReeducationRepository(db)
@@ -90,8 +84,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       re_educated: body.reEducated,
       reformed: body.reformed,
       under_management: body.underManagement,
-      by_category: sorted(body.byCategory),
-      by_organisation: sorted(body.byOrganisation),
+      by_category: sortedBreakdown(body.byCategory),
+      by_organisation: sortedBreakdown(body.byOrganisation),
       note: body.note ? cleanText(body.note) || null : null,
     }
     return db.transaction().execute(async (tx) => {

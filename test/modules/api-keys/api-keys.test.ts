@@ -67,6 +67,7 @@ describe('POST /v1/api-keys', () => {
       name: 'Công an huyện Chợ Mới',
       role: 'admin',
       scope: null,
+      source: apiKey.id, // a key's own id unless it names its system
       keyPrefix: key!.slice(0, 11),
       createdAt: expect.any(String),
       revokedAt: null,
