@@ -1,45 +1,16 @@
 // Chợ Mới (An Giang) through its history: 18 commune-level units in 2018, Xã Hội An becoming a
 // town in 2023 under the same code, and the 2025 reorganisation into 6 communes of the new
 // An Giang, which reuses Kiên Giang's code 91. Built through the API from the official lists.
-import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
-
-interface Fixture {
-  provinces: { code: string; name: string }[]
-  districts: { code: string; name: string; province: string }[]
-  communes: { code: string; name: string; type: string; district: string }[]
-  merges: {
-    level2_id: string
-    name: string
-    merges: { old_id: string; type: 'full' | 'partial' }[]
-  }[]
-}
-const fixture = JSON.parse(
-  await readFile(new URL('../../fixtures/cho-moi.json', import.meta.url), 'utf8'),
-) as Fixture
-const KIND: Record<string, string> = { Xã: 'commune', Phường: 'ward', 'Thị trấn': 'town' }
-const REFORM = { effectiveDate: '2025-07-01', legalBasis: 'Nghị quyết 1654/NQ-UBTVQH15' }
+import { REFORM, fixture, loadChoMoiUnits } from '../../support/cho-moi.js'
 
 let t: TestApp
 const codesOf = (body: { items: { code: string }[] }) => body.items.map((u) => u.code).sort()
 
 beforeAll(async () => {
   t = await createTestApp()
-  const post = (body: object) => t.admin().post('/v1/units').send(body).expect(201)
-  for (const p of fixture.provinces) await post({ code: p.code, name: p.name, kind: 'province' })
-  for (const d of fixture.districts)
-    await post({ code: d.code, name: d.name, kind: 'district', parentCode: d.province })
-  for (const c of fixture.communes) {
-    // In 2018 Hội An was still a commune (Xã); it became a town on 2023-04-10.
-    const hoiAn = c.code === '30673'
-    await post({
-      code: c.code,
-      name: hoiAn ? 'Xã Hội An' : c.name,
-      kind: hoiAn ? 'commune' : KIND[c.type],
-      parentCode: c.district,
-    })
-  }
+  await loadChoMoiUnits(t)
 })
 afterAll(() => t.close())
 
