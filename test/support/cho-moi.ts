@@ -173,9 +173,9 @@ export async function recordChoMoi2018(t: TestApp) {
     if (quarterly)
       for (let q = 0; q < 4; q++)
         await reeducation(code, `2018Q${q + 1}`, {
-          reEducated: quarters[0][q],
-          reformed: quarters[1][q],
-          underManagement: quarters[2][q],
+          reEducated: quarters[0]![q],
+          reformed: quarters[1]![q],
+          underManagement: quarters[2]![q],
         })
   }
   return { communes, hamlets }

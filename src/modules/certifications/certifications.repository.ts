@@ -7,6 +7,8 @@ export type CertificationRow = Selectable<CertificationsTable> & {
   unit_kind: UnitKind
 }
 
+type UnitFields = { id: string; code: string; name: string; kind: UnitKind }
+
 export type CertificationValues = Pick<
   CertificationsTable,
   | 'result'
@@ -40,40 +42,53 @@ export function createCertificationsRepository(db: Kysely<DB>) {
       .selectAll('c')
       .select(['u.code as unit_code', 'u.name as unit_name', 'u.kind as unit_kind'])
 
-  const byId = (id: string, tx: Kysely<DB>) =>
-    withUnit(tx).where('c.id', '=', id).executeTakeFirstOrThrow()
+  /** A written row with the fields of its unit, which the caller already holds. */
+  const withUnitOf = (
+    unit: UnitFields,
+    row: Selectable<CertificationsTable>,
+  ): CertificationRow => ({
+    ...row,
+    unit_code: unit.code,
+    unit_name: unit.name,
+    unit_kind: unit.kind,
+  })
 
   return {
     find: (unitId: string, year: number, tx: Kysely<DB> = db) =>
       withUnit(tx).where('c.unit_id', '=', unitId).where('c.year', '=', year).executeTakeFirst(),
 
-    insert: async (unitId: string, year: number, values: CertificationValues, tx: Kysely<DB>) => {
-      const { id } = await tx
-        .insertInto('certifications')
-        .values({ unit_id: unitId, year, ...values })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      return byId(id, tx)
-    },
+    insert: async (unit: UnitFields, year: number, values: CertificationValues, tx: Kysely<DB>) =>
+      withUnitOf(
+        unit,
+        await tx
+          .insertInto('certifications')
+          .values({ unit_id: unit.id, year, ...values })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
 
     /** Replaces the record's values; a withdrawn record becomes active again. */
-    replace: async (id: string, values: CertificationValues, tx: Kysely<DB>) => {
-      await tx
-        .updateTable('certifications')
-        .set({ ...values, withdrawn_at: null, withdrawn_reason: null, updated_at: sql`now()` })
-        .where('id', '=', id)
-        .execute()
-      return byId(id, tx)
-    },
+    replace: async (unit: UnitFields, id: string, values: CertificationValues, tx: Kysely<DB>) =>
+      withUnitOf(
+        unit,
+        await tx
+          .updateTable('certifications')
+          .set({ ...values, withdrawn_at: null, withdrawn_reason: null, updated_at: sql`now()` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
 
-    withdraw: async (id: string, reason: string, tx: Kysely<DB>) => {
-      await tx
-        .updateTable('certifications')
-        .set({ withdrawn_at: sql`now()`, withdrawn_reason: reason, updated_at: sql`now()` })
-        .where('id', '=', id)
-        .execute()
-      return byId(id, tx)
-    },
+    withdraw: async (unit: UnitFields, id: string, reason: string, tx: Kysely<DB>) =>
+      withUnitOf(
+        unit,
+        await tx
+          .updateTable('certifications')
+          .set({ withdrawn_at: sql`now()`, withdrawn_reason: reason, updated_at: sql`now()` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
 
     /** Ordered by year, unit code, id; `after` is the previous page's last key. */
     list: (p: CertificationListParams, tx: Kysely<DB> = db) => {

@@ -130,8 +130,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
       )
       if (active && sameValues(active, values)) return { created: false, certification: before! }
       const row = existing
-        ? await repository.replace(existing.id, values, tx)
-        : await repository.insert(unit.id, year, values, tx)
+        ? await repository.replace(unit, existing.id, values, tx)
+        : await repository.insert(unit, year, values, tx)
       const certification = toCertification(row)
       await recordAudit(tx, actor, {
         action: active ? 'update' : 'create',
@@ -163,7 +163,9 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
         )
       const before = toCertification(existing)
       if (ifMatch !== undefined) assertPutPreconditions({ ifMatch }, etagOf(before), false)
-      const after = toCertification(await repository.withdraw(existing.id, cleanText(reason), tx))
+      const after = toCertification(
+        await repository.withdraw(unit, existing.id, cleanText(reason), tx),
+      )
       await recordAudit(tx, actor, {
         action: 'withdraw',
         entity: 'certification',

@@ -48,14 +48,18 @@ export function createMeetingsRepository(db: Kysely<DB>) {
         .where('external_id', '=', externalId)
         .executeTakeFirst(),
 
-    insert: async (values: MeetingValues, tx: Kysely<DB>) => {
-      const { id } = await tx
-        .insertInto('meetings')
-        .values(values)
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      return (await findById(id, tx))!
-    },
+    /** Inserts, returning the row with the fields of its unit, which the caller holds. */
+    insert: async (
+      unit: { code: string; name: string; kind: UnitKind; path: string },
+      values: MeetingValues,
+      tx: Kysely<DB>,
+    ): Promise<MeetingRow> => ({
+      ...(await tx.insertInto('meetings').values(values).returningAll().executeTakeFirstOrThrow()),
+      unit_code: unit.code,
+      unit_name: unit.name,
+      unit_kind: unit.kind,
+      unit_path: unit.path,
+    }),
 
     update: async (id: string, values: Partial<MeetingValues>, tx: Kysely<DB>) => {
       await tx

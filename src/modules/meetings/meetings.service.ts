@@ -112,6 +112,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
           if (duplicate) throw duplicate
         }
         const row = await repository.insert(
+          unit,
           {
             unit_id: unit.id,
             format: body.format,
