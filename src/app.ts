@@ -25,6 +25,8 @@ import { registerIdempotency } from './http/idempotency.js'
 import { meetingsRoutes } from './modules/meetings/index.js'
 import { reeducationRoutes } from './modules/reeducation/index.js'
 import { auditRoutes } from './modules/audit/index.js'
+import { campaignsRoutes } from './modules/campaigns/index.js'
+import { createReportsService, reportsRoutes } from './modules/reports/index.js'
 import { createUnitsService, unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 export interface AppOptions {
@@ -96,6 +98,9 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       await v1.register(certificationsRoutes, { db, units })
       await v1.register(meetingsRoutes, { prefix: '/meetings', db, units })
       await v1.register(reeducationRoutes, { db, units })
+      const reports = createReportsService(db, units)
+      await v1.register(reportsRoutes, { prefix: '/reports', reports })
+      await v1.register(campaignsRoutes, { prefix: '/campaigns', db, units, reports })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
     },
     { prefix: '/v1' },

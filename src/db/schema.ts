@@ -142,6 +142,17 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Date>
 }
 
+export interface CampaignsTable {
+  id: Generated<string>
+  code: string
+  name: string
+  year: number
+  scope_unit_id: string
+  targets: ColumnType<unknown[], string, string>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
 export interface DB {
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
@@ -152,4 +163,5 @@ export interface DB {
   meetings: MeetingsTable
   reeducation_counts: ReeducationCountsTable
   idempotency_keys: IdempotencyKeysTable
+  campaigns: CampaignsTable
 }

@@ -43,6 +43,12 @@ export const swaggerOptions: SwaggerOptions = {
         name: 'reeducation',
         description: 'Community re-education case counts per commune-level unit and period.',
       },
+      {
+        name: 'reports',
+        description:
+          'The yearly report of a unit’s subtree, computed from the records (JSON or CSV).',
+      },
+      { name: 'campaigns', description: 'Campaign targets (chỉ tiêu) and progress against them.' },
       { name: 'audit', description: 'Who changed what, with before and after (admin only).' },
       { name: 'operations', description: 'Health, readiness and metrics.' },
     ],

@@ -113,8 +113,8 @@ export async function recordChoMoi2018(t: TestApp) {
   ] as const
   for (const [kind, prefix, count, certified] of bodies) {
     for (let n = 1; n <= count; n++) {
-      // Agencies hang under the district or a commune; the others under communes.
-      const parentCode = kind === 'agency' && n % 4 === 0 ? '893' : communes[n % communes.length]!
+      // Each hangs under a commune, so that every record rolls up into today's communes.
+      const parentCode = communes[n % communes.length]!
       const code = `893-${prefix}${pad(n)}`
       await unit({ code, name: `${prefix} ${n}`, kind, parentCode })
       await certify(code, n <= certified, { movementRating: n <= certified ? 'good' : 'average' })

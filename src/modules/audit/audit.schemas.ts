@@ -10,6 +10,7 @@ export const AUDIT_ENTITIES = [
   'certification',
   'meeting',
   'reeducation',
+  'campaign',
 ] as const
 
 export const AuditEventSchema = Type.Object(

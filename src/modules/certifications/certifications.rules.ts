@@ -77,3 +77,15 @@ export function excludedUnder124(
     return `a ${attributes.level} school`
   return null
 }
+
+/**
+ * SQL twin of excludedUnder124 over a units row aliased `alias`: true when 124/2021 (assessment
+ * years from 2022) leaves the unit out. Reports use it to count who is eligible.
+ */
+export const EXCLUDED_UNDER_124_SQL = (alias: string) => `(
+  (${alias}.kind = 'business' and ${alias}.attributes->>'size' in ('micro', 'small')) or
+  (${alias}.kind = 'agency' and ${alias}.attributes->>'armedForces' = 'true') or
+  (${alias}.kind = 'school' and ${alias}.attributes->>'level' in ('preschool', 'primary')))`
+
+/** The first assessment year of 124/2021 (before it, 23/2012 assessed everyone eligible). */
+export const FIRST_YEAR_OF_124 = 2022

@@ -1,6 +1,8 @@
 export { certificationsRoutes } from './certifications.routes.js'
 export {
   ELIGIBLE_KINDS,
+  EXCLUDED_UNDER_124_SQL,
+  FIRST_YEAR_OF_124,
   LEGAL_BASES,
   defaultLegalBasis,
   excludedUnder124,

@@ -53,7 +53,7 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
       .selectFrom('units')
       .selectAll()
       .where('parent_id', '=', parentId)
-      .where(sql<boolean>`valid_to is null or valid_to >= ${effectiveDate}::date`)
+      .where(sql<boolean>`(valid_to is null or valid_to >= ${effectiveDate}::date)`)
       .orderBy('code')
       .execute()
   }
@@ -112,10 +112,16 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
         }
         const single = sources.length === 1 ? sources[0]!.row : undefined
 
-        // Children still valid after the change: carried over or closed, deepest first.
+        // Children still valid after the change: carried over or closed, deepest first. Carrying
+        // also takes children that a change of the same day closed (a province merge's
+        // `children: "close"` closes the hamlets its communes' own merges then carry on).
         const carried: UnitRow[] = []
         for (const { row } of sources) {
-          const children = await liveChildren(row.id, effective, tx)
+          const children = await liveChildren(
+            row.id,
+            change.children === 'close' ? effective : closeDate,
+            tx,
+          )
           if (children.length === 0) continue
           if (change.children === 'close') await closeSubtree(children, closeDate, tx, closed)
           else carried.push(...children)
@@ -255,7 +261,7 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
           'FUTURE_CHILD',
           `Child unit ${row.code} starts after ${closeDate}; move it by hand.`,
         )
-      const grandChildren = await liveChildren(row.id, effective, tx)
+      const grandChildren = await liveChildren(row.id, closeDate, tx)
       for (const g of grandChildren) out.closed.set(g.id, await close(g, closeDate, tx))
       out.closed.set(row.id, await close(row, closeDate, tx))
       const copy = await units.insertChecked(
@@ -265,7 +271,8 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
           kind: row.kind,
           parent,
           validFrom: effective,
-          validTo: row.valid_to,
+          // A child closed by a change of the same day goes on, open, under the successor.
+          validTo: row.valid_to !== null && row.valid_to <= closeDate ? null : row.valid_to,
           attributes: row.attributes,
         },
         tx,

@@ -1,0 +1,144 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { DB } from '../../db/schema.js'
+import { preconditionRequired } from '../../http/errors.js'
+import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { IdempotencyHeaders } from '../../http/idempotency.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { actorOf, requireRole } from '../api-keys/index.js'
+import { type ReportsService, evaluateTargets } from '../reports/index.js'
+import type { UnitsService } from '../units/index.js'
+import {
+  CampaignCodeParams,
+  CampaignListQuery,
+  CampaignPage,
+  CampaignSchema,
+  CreateCampaignBody,
+  PatchCampaignBody,
+  ProgressSchema,
+} from './campaigns.schemas.js'
+import { createCampaignsService, toCampaign } from './campaigns.service.js'
+
+const tags = ['campaigns']
+const NotModified = { 304: { description: 'Not modified', type: 'null' } }
+
+export const campaignsRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+  reports: ReportsService
+}> = async (app, { db, units, reports }) => {
+  const service = createCampaignsService(db, units)
+
+  app.post('', {
+    onRequest: requireRole('editor'),
+    config: { idempotent: true },
+    schema: {
+      operationId: 'createCampaign',
+      tags,
+      summary: 'Set a campaign’s targets for a scope unit and year',
+      headers: IdempotencyHeaders,
+      body: CreateCampaignBody,
+      response: { 201: CampaignSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+    },
+    handler: async (request, reply) => {
+      const campaign = await service.create(request.body, request.principal, actorOf(request))
+      return reply
+        .code(201)
+        .header('location', `/v1/campaigns/${campaign.code}`)
+        .header('etag', etagOf(campaign))
+        .send(campaign)
+    },
+  })
+
+  app.get('', {
+    schema: {
+      operationId: 'listCampaigns',
+      tags,
+      summary: 'List campaigns, by year',
+      querystring: CampaignListQuery,
+      response: { 200: CampaignPage, ...problemResponses(400, 401, 403, 503) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
+      const rows = await service.list({
+        limit: q.limit,
+        principal: request.principal,
+        ...(q.year !== undefined ? { year: q.year } : {}),
+        ...(after ? { after } : {}),
+      })
+      return toPage(rows, q.limit, toCampaign, (row) => [row.code])
+    },
+  })
+
+  app.get('/:code', {
+    schema: {
+      operationId: 'getCampaign',
+      tags,
+      summary: 'Show a campaign',
+      params: CampaignCodeParams,
+      response: {
+        200: CampaignSchema,
+        ...NotModified,
+        ...problemResponses(400, 401, 403, 404, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const campaign = toCampaign(
+        await service.find(request.params.code, request.principal, 'read'),
+      )
+      if (replyNotModified(request, reply, etagOf(campaign))) return reply
+      return campaign
+    },
+  })
+
+  app.patch('/:code', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'updateCampaign',
+      tags,
+      summary: 'Change a campaign’s name or targets (If-Match required)',
+      params: CampaignCodeParams,
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+      body: PatchCampaignBody,
+      response: {
+        200: CampaignSchema,
+        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const current = await service.find(request.params.code, request.principal, 'write')
+      if (request.headers['if-match'] === undefined)
+        throw preconditionRequired('Send If-Match with the campaign’s ETag.')
+      assertIfMatch(request, etagOf(toCampaign(current)))
+      const campaign = await service.patch(current, request.body, actorOf(request))
+      return reply.header('etag', etagOf(campaign)).send(campaign)
+    },
+  })
+
+  app.get('/:code/progress', {
+    schema: {
+      operationId: 'getCampaignProgress',
+      tags,
+      summary: 'Each target of a campaign with its actual value and whether it is met',
+      params: CampaignCodeParams,
+      response: { 200: ProgressSchema, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+    handler: async (request) => {
+      const campaign = toCampaign(
+        await service.find(request.params.code, request.principal, 'read'),
+      )
+      const summary = await reports.summary(
+        { ref: campaign.scope.id, year: campaign.year, hierarchy: 'year' },
+        request.principal,
+      )
+      return {
+        campaign: { code: campaign.code, name: campaign.name, year: campaign.year },
+        scope: campaign.scope,
+        targets: evaluateTargets(summary, [{ code: campaign.code, targets: campaign.targets }]),
+      }
+    },
+  })
+}

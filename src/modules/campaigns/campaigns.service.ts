@@ -1,0 +1,156 @@
+// Campaigns: targets for a scope unit and year. Rates are 0..1; the scope must be valid that year.
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
+import { cleanText } from '../../http/dates.js'
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
+import type { Principal } from '../api-keys/index.js'
+import { type Actor, recordAudit } from '../audit/index.js'
+import type { Target } from '../reports/index.js'
+import { type UnitsService, assertValidDuring } from '../units/index.js'
+import type { Campaign, CreateCampaign, PatchCampaign } from './campaigns.schemas.js'
+
+type CampaignRow = Selectable<CampaignsTable> & {
+  unit_code: string
+  unit_name: string
+  unit_kind: UnitKind
+  unit_path: string
+}
+
+export function toCampaign(row: CampaignRow): Campaign {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    year: row.year,
+    scope: { id: row.scope_unit_id, code: row.unit_code, name: row.unit_name, kind: row.unit_kind },
+    targets: row.targets as Target[],
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+function checkTargets(targets: Target[]) {
+  targets.forEach((target, i) => {
+    if (target.metric === 'certifiedRate' && target.value > 1) {
+      const detail = 'A rate target is between 0 and 1 (0.8 for 80%).'
+      throw unprocessable('RATE_OUT_OF_RANGE', detail, [
+        { pointer: `/targets/${i}/value`, code: 'RATE_OUT_OF_RANGE', detail },
+      ])
+    }
+  })
+}
+
+export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
+  const withUnit = (tx: Kysely<DB>) =>
+    tx
+      .selectFrom('campaigns as c')
+      .innerJoin('units as u', 'u.id', 'c.scope_unit_id')
+      .selectAll('c')
+      .select([
+        'u.code as unit_code',
+        'u.name as unit_name',
+        'u.kind as unit_kind',
+        'u.path as unit_path',
+      ])
+
+  async function find(code: string, principal: Principal | null, access: 'read' | 'write') {
+    const row = await withUnit(db).where('c.code', '=', code).executeTakeFirst()
+    const scopePath = await units.scopePathOf(principal)
+    if (!row || (!units.inScope({ path: row.unit_path }, scopePath) && access === 'read'))
+      throw notFound(`No campaign ${code}.`, 'CAMPAIGN_NOT_FOUND')
+    if (!units.inScope({ path: row.unit_path }, scopePath))
+      throw forbidden(`Campaign ${code} is outside this key's scope.`, 'OUT_OF_SCOPE')
+    return row
+  }
+
+  async function create(body: CreateCampaign, principal: Principal | null, actor: Actor) {
+    checkTargets(body.targets)
+    return db.transaction().execute(async (tx) => {
+      const scope = await units.resolve(body.scopeRef, `${body.year}-12-31`, principal, 'write', tx)
+      assertValidDuring(
+        scope,
+        `${body.year}-01-01`,
+        `${body.year}-12-31`,
+        '/scopeRef',
+        String(body.year),
+      )
+      const taken = await tx
+        .selectFrom('campaigns')
+        .select('id')
+        .where('code', '=', body.code)
+        .executeTakeFirst()
+      if (taken)
+        throw conflict('CAMPAIGN_CODE_TAKEN', `Campaign code ${body.code} is taken.`, {
+          location: `/v1/campaigns/${body.code}`,
+        })
+      const { id } = await tx
+        .insertInto('campaigns')
+        .values({
+          code: body.code,
+          name: cleanText(body.name),
+          year: body.year,
+          scope_unit_id: scope.id,
+          targets: JSON.stringify(body.targets),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const campaign = toCampaign(
+        await withUnit(tx).where('c.id', '=', id).executeTakeFirstOrThrow(),
+      )
+      await recordAudit(tx, actor, {
+        action: 'create',
+        entity: 'campaign',
+        entityId: id,
+        unitId: scope.id,
+        after: campaign,
+      })
+      return campaign
+    })
+  }
+
+  async function patch(current: CampaignRow, body: PatchCampaign, actor: Actor) {
+    if (body.targets) checkTargets(body.targets)
+    return db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('campaigns')
+        .set({
+          ...(body.name !== undefined ? { name: cleanText(body.name) } : {}),
+          ...(body.targets !== undefined ? { targets: JSON.stringify(body.targets) } : {}),
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', current.id)
+        .execute()
+      const campaign = toCampaign(
+        await withUnit(tx).where('c.id', '=', current.id).executeTakeFirstOrThrow(),
+      )
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'campaign',
+        entityId: current.id,
+        unitId: current.scope_unit_id,
+        before: toCampaign(current),
+        after: campaign,
+      })
+      return campaign
+    })
+  }
+
+  async function list(p: {
+    limit: number
+    year?: number
+    after?: string
+    principal: Principal | null
+  }) {
+    const scopePath = await units.scopePathOf(p.principal)
+    let query = withUnit(db)
+    if (p.year !== undefined) query = query.where('c.year', '=', p.year)
+    if (scopePath) query = query.where(sql<boolean>`u.path <@ ${scopePath}::ltree`)
+    if (p.after) query = query.where('c.code', '>', p.after)
+    return query
+      .orderBy('c.code')
+      .limit(p.limit + 1)
+      .execute()
+  }
+
+  return { find, create, patch, list }
+}

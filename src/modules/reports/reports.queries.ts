@@ -1,0 +1,176 @@
+// The report's three aggregations, each one SQL statement over the scoped units: no per-unit round
+// trips. `scoped` is the set of units whose records count, with the path they are reported under:
+// - hierarchy `year`: units valid during the year in the root's subtree (their own paths);
+// - hierarchy `current`: units valid during the year that lead, through lineage, to a unit valid
+//   today in the root's subtree (reported under that unit's path); a route through a partial
+//   link (a split) makes the unit's records not attributable.
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import {
+  ELIGIBLE_KINDS,
+  EXCLUDED_UNDER_124_SQL,
+  FIRST_YEAR_OF_124,
+} from '../certifications/index.js'
+import { COMMUNE_LEVEL_KINDS } from '../units/index.js'
+
+export interface ReportScope {
+  root: { id: string; path: string }
+  year: number
+  hierarchy: 'year' | 'current'
+  /** The day "current" means (today in Vietnam). */
+  today: string
+  /** Group rows by the root's child they fall under (null: one group for everything). */
+  byChild: boolean
+}
+
+const validDuring = (alias: string, from: string, to: string) =>
+  sql.raw(
+    `daterange(${alias}.valid_from, ${alias}.valid_to, '[]') && daterange('${from}'::date, '${to}'::date, '[]')`,
+  )
+
+/** The `scoped` CTE (with `with` / `with recursive` in front) for a report scope. */
+function scopedCte(scope: ReportScope): RawBuilder<unknown> {
+  const from = `${scope.year}-01-01`
+  const to = `${scope.year}-12-31`
+  if (scope.hierarchy === 'year') {
+    return sql`with scoped as (
+      select u.id, u.code, u.kind, u.attributes, u.path as report_path, false as not_attributable
+      from units u
+      where u.path <@ ${scope.root.path}::ltree and ${validDuring('u', from, to)}
+    )`
+  }
+  return sql`with recursive back(id, depth) as (
+      select ${scope.root.id}::uuid, 0
+      union
+      select l.predecessor_id, b.depth + 1 from back b
+      join unit_lineage l on l.successor_id = b.id where b.depth < 20
+    ),
+    candidates as (
+      select u.id, u.code, u.kind, u.attributes from units u
+      where ${validDuring('u', from, to)}
+        and exists (select 1 from back b join units o on o.id = b.id where u.path <@ o.path)
+    ),
+    walk(start_id, unit_id, partial, depth) as (
+      select c.id, c.id, false, 0 from candidates c
+      union all
+      select w.start_id, l.successor_id, w.partial or l.coverage = 'partial', w.depth + 1
+      from walk w join unit_lineage l on l.predecessor_id = w.unit_id where w.depth < 20
+    ),
+    landed as (
+      select w.start_id, bool_or(w.partial) as partial, count(distinct cu.id) as endpoints,
+             min(cu.path::text)::ltree as current_path
+      from walk w join units cu on cu.id = w.unit_id
+      where cu.path <@ ${scope.root.path}::ltree
+        and daterange(cu.valid_from, cu.valid_to, '[]') @> ${scope.today}::date
+      group by w.start_id
+    ),
+    scoped as (
+      select c.id, c.code, c.kind, c.attributes, l.current_path as report_path,
+             (l.partial or l.endpoints > 1) as not_attributable
+      from candidates c join landed l on l.start_id = c.id
+    )`
+}
+
+/** The group a scoped row falls in: the root's child above it, or '' for the whole report. */
+function groupKey(scope: ReportScope) {
+  if (!scope.byChild) return sql`''`
+  // Rows at the root itself have no child above them: null, left out of the breakdown.
+  return sql`case when nlevel(s.report_path) > nlevel(${scope.root.path}::ltree)
+    then subpath(s.report_path, 0, nlevel(${scope.root.path}::ltree) + 1)::text end`
+}
+
+const communeLevel = sql.raw(COMMUNE_LEVEL_KINDS.map((k) => `'${k}'`).join(', '))
+const eligibleKinds = sql.raw(ELIGIBLE_KINDS.map((k) => `'${k}'`).join(', '))
+
+export interface CertificationGroupRow {
+  key: string | null
+  not_attributable: boolean
+  kind_group: 'communeLevel' | 'hamlet' | 'agency' | 'business' | 'school'
+  eligible: number
+  assessed: number
+  certified: number
+  weak: number
+}
+
+export async function certificationFigures(db: Kysely<DB>, scope: ReportScope) {
+  const eligible =
+    scope.year >= FIRST_YEAR_OF_124 ? sql.raw(`not ${EXCLUDED_UNDER_124_SQL('s')}`) : sql`true`
+  const result = await sql<CertificationGroupRow>`${scopedCte(scope)}
+    select ${groupKey(scope)} as key, s.not_attributable,
+      case when s.kind in (${communeLevel}) then 'communeLevel' else s.kind end as kind_group,
+      count(distinct s.code) filter (where ${eligible}) as eligible,
+      count(distinct s.code) filter (where c.id is not null) as assessed,
+      count(distinct s.code) filter (where c.result = 'certified') as certified,
+      count(distinct s.code) filter (where c.movement_rating = 'weak') as weak
+    from scoped s
+    left join certifications c
+      on c.unit_id = s.id and c.year = ${scope.year} and c.withdrawn_at is null
+    where s.kind in (${eligibleKinds})
+    group by 1, 2, 3`.execute(db)
+  return result.rows
+}
+
+export interface MeetingGroupRow {
+  key: string | null
+  not_attributable: boolean
+  forums: number
+  hamlets_covered: number
+  consultations: number
+  attendees: number
+  forms_distributed: number
+  forms_returned: number
+  opinions_received: number
+  opinions_answered_on_site: number
+  opinions_referred: number
+  tips_received: number
+}
+
+export async function meetingFigures(db: Kysely<DB>, scope: ReportScope) {
+  const result = await sql<MeetingGroupRow>`${scopedCte(scope)}
+    select ${groupKey(scope)} as key, s.not_attributable,
+      count(*) filter (where m.format = 'forum') as forums,
+      count(distinct s.code) filter (where m.format = 'forum' and s.kind = 'hamlet') as hamlets_covered,
+      count(*) filter (where m.format = 'consultation') as consultations,
+      coalesce(sum(m.attendees), 0) as attendees,
+      coalesce(sum(m.forms_distributed), 0) as forms_distributed,
+      coalesce(sum(m.forms_returned), 0) as forms_returned,
+      coalesce(sum(m.opinions_received), 0) as opinions_received,
+      coalesce(sum(m.opinions_answered_on_site), 0) as opinions_answered_on_site,
+      coalesce(sum(m.opinions_referred), 0) as opinions_referred,
+      coalesce(sum(m.tips_received), 0) as tips_received
+    from scoped s
+    join meetings m on m.unit_id = s.id
+      and m.held_on between ${`${scope.year}-01-01`}::date and ${`${scope.year}-12-31`}::date
+    group by 1, 2`.execute(db)
+  return result.rows
+}
+
+export interface ReeducationGroupRow {
+  key: string | null
+  not_attributable: boolean
+  re_educated: number
+  reformed: number
+  under_management: number
+}
+
+/** Per unit: its yearly record, else its quarters, else halves, else months; never two kinds. */
+export async function reeducationFigures(db: Kysely<DB>, scope: ReportScope) {
+  const result = await sql<ReeducationGroupRow>`${scopedCte(scope)},
+    periods as (
+      select s.report_path, s.not_attributable, r.re_educated, r.reformed, r.under_management,
+        array_position(array['year', 'quarter', 'half', 'month'], r.period_type) as fineness,
+        min(array_position(array['year', 'quarter', 'half', 'month'], r.period_type))
+          over (partition by r.unit_id) as chosen
+      from scoped s
+      join reeducation_counts r on r.unit_id = s.id
+        and r.starts_on >= ${`${scope.year}-01-01`}::date and r.ends_on <= ${`${scope.year}-12-31`}::date
+    )
+    select ${groupKey(scope)} as key, s.not_attributable,
+      coalesce(sum(s.re_educated), 0) as re_educated,
+      coalesce(sum(s.reformed), 0) as reformed,
+      coalesce(sum(s.under_management), 0) as under_management
+    from periods s
+    where s.fineness = s.chosen
+    group by 1, 2`.execute(db)
+  return result.rows
+}
