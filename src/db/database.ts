@@ -36,7 +36,16 @@ export interface Database {
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, btree_gist, ltree }
 
 export function openPostgres(connectionString: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000 })
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    // PostgreSQL's default random_page_cost (4) assumes spinning disks; with it the planner
+    // answers a province report by hashing a whole year of records instead of looking up the
+    // province's units by index (largest province: 120 ms against 69 ms). Sessions use the usual
+    // SSD value unless the connection string sets its own `options`.
+    ...(connectionString.includes('options=') ? {} : { options: '-c random_page_cost=1.1' }),
+  })
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined)
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
