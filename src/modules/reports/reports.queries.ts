@@ -95,17 +95,28 @@ export interface CertificationGroupRow {
 export async function certificationFigures(db: Kysely<DB>, scope: ReportScope) {
   const eligible =
     scope.year >= FIRST_YEAR_OF_124 ? sql.raw(`not ${EXCLUDED_UNDER_124_SQL('s')}`) : sql`true`
-  const result = await sql<CertificationGroupRow>`${scopedCte(scope)}
-    select ${groupKey(scope)} as key, s.not_attributable,
-      case when s.kind in (${communeLevel}) then 'communeLevel' else s.kind end as kind_group,
-      count(distinct s.code) filter (where ${eligible}) as eligible,
-      count(distinct s.code) filter (where c.id is not null) as assessed,
-      count(distinct s.code) filter (where c.result = 'certified') as certified,
-      count(distinct s.code) filter (where c.movement_rating = 'weak') as weak
-    from scoped s
-    left join certifications c
-      on c.unit_id = s.id and c.year = ${scope.year} and c.withdrawn_at is null
-    where s.kind in (${eligibleKinds})
+  // Two stages: one row per unit code first (a unit renamed or reclassified during the year has
+  // two versions), then plain counts; cheaper than four count(distinct) sorts.
+  const result = await sql<CertificationGroupRow>`${scopedCte(scope)},
+    per_unit as (
+      select ${groupKey(scope)} as key, s.not_attributable,
+        case when s.kind in (${communeLevel}) then 'communeLevel' else s.kind end as kind_group,
+        bool_or(${eligible}) as eligible,
+        bool_or(c.id is not null) as assessed,
+        bool_or(c.result = 'certified') as certified,
+        bool_or(c.movement_rating = 'weak') as weak
+      from scoped s
+      left join certifications c
+        on c.unit_id = s.id and c.year = ${scope.year} and c.withdrawn_at is null
+      where s.kind in (${eligibleKinds})
+      group by 1, 2, 3, s.code
+    )
+    select key, not_attributable, kind_group,
+      count(*) filter (where eligible) as eligible,
+      count(*) filter (where assessed) as assessed,
+      count(*) filter (where certified) as certified,
+      count(*) filter (where weak) as weak
+    from per_unit
     group by 1, 2, 3`.execute(db)
   return result.rows
 }
