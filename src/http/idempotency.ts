@@ -1,6 +1,6 @@
 // Idempotency-Key on POST: a retry with the same key and body gets the first response again
 // (with `idempotent-replayed: true`); the same key with another body is refused (422). Keys are
-// per API key and kept 24 hours. Only successful responses are kept: after an error nothing was
+// per API key and kept 24 hours (then swept). Only successful responses are kept: after an error nothing was
 // written, so a retry runs again. Routes opt in with `config: { idempotent: true }`.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -52,8 +52,20 @@ const requestHash = (request: FastifyRequest) =>
     .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
     .digest('hex')
 
+/** Expired keys are deleted at most this often, by whichever request comes along. */
+const SWEEP_EVERY_MS = 60_000
+
 export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
   scope.decorateRequest('idempotency', null)
+  let lastSweep = 0
+  const sweep = async () => {
+    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return
+    lastSweep = Date.now()
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', sql<Date>`now() - ${RETENTION}::interval`)
+      .execute()
+  }
 
   scope.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key']
@@ -65,6 +77,7 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
     }
     const principal = request.principal?.keyId ?? 'admin-api-key'
     const hash = requestHash(request)
+    await sweep()
     // Reserve the key, or take over one that expired or whose first request died.
     const reserved = await db
       .insertInto('idempotency_keys')

@@ -288,3 +288,37 @@ describe('GET /v1/meetings', () => {
       .expect(201)
   })
 })
+
+describe('Idempotency-Key retention', () => {
+  it('forgets keys after 24 hours: the same key then starts a new write', async () => {
+    const body = forum({ heldOn: '2018-08-08' })
+    const first = await t.admin().post('/v1/meetings').set('idempotency-key', 'old').send(body)
+    expect(first.status).toBe(201)
+    await t.database.db
+      .updateTable('idempotency_keys')
+      .set({ created_at: new Date(Date.now() - 25 * 3600_000) })
+      .where('key', '=', 'old')
+      .execute()
+    const again = await t.admin().post('/v1/meetings').set('idempotency-key', 'old').send(body)
+    expect(again.status).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBeUndefined()
+    expect(again.body.id).not.toBe(first.body.id)
+  })
+
+  it('answers 409 while the first request with the key is still running, and takes over a dead one', async () => {
+    const body = forum({ heldOn: '2018-08-09' })
+    await t.admin().post('/v1/meetings').set('idempotency-key', 'running').send(body).expect(201)
+    // As if the first request had not finished yet.
+    const running = t.database.db
+      .updateTable('idempotency_keys')
+      .set({ response_status: null, response_body: null })
+      .where('key', '=', 'running')
+    await running.execute()
+    const busy = await t.admin().post('/v1/meetings').set('idempotency-key', 'running').send(body)
+    expect(busy.status).toBe(409)
+    expect(busy.body.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS')
+    // A first request silent for over a minute is taken to have died: the retry runs.
+    await running.set({ created_at: new Date(Date.now() - 120_000) }).execute()
+    await t.admin().post('/v1/meetings').set('idempotency-key', 'running').send(body).expect(201)
+  })
+})
