@@ -2,11 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
+import { badRequest } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { requireRole } from '../api-keys/index.js'
 import type { UnitsService } from '../units/index.js'
 import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
+
+/** The event id a cursor holds, or 400. */
+function eventIdOf(cursor: string): number {
+  const id = decodeCursor(cursor, 1)[0]
+  if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id
+  throw badRequest(
+    'INVALID_CURSOR',
+    'The cursor is not one this service issued; start again without it.',
+    [{ pointer: 'cursor', code: 'INVALID_CURSOR', detail: 'is not a valid cursor' }],
+  )
+}
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
@@ -27,7 +39,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
         ? await units.resolve(q.unit, q.asOf ?? today(), request.principal)
         : undefined
       const scopePath = await units.scopePathOf(request.principal)
-      const after = q.cursor ? Number(decodeCursor(q.cursor, 1)[0]) : undefined
+      const after = q.cursor ? eventIdOf(q.cursor) : undefined
       let query = db.selectFrom('audit_events as a').selectAll('a')
       const paths = [unit?.path, scopePath].filter((p): p is string => !!p)
       if (paths.length > 0) {

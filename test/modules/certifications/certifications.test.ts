@@ -263,6 +263,14 @@ describe('GET /v1/certifications', () => {
   })
 })
 
+describe('units with records', () => {
+  it('cannot be deleted, only closed (409), and the records stay', async () => {
+    const response = await t.admin().delete(`/v1/units/${d.hamlet.code}`).expect(409)
+    expect(response.body.code).toBe('UNIT_IN_USE')
+    await t.admin().get(url(d.hamlet.code, 2018)).expect(200)
+  })
+})
+
 describe('roles and scopes', () => {
   it('lets a viewer read but not write, and confines a scoped key to its subtree', async () => {
     const viewer = await createKey(t, 'viewer')
