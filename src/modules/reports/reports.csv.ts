@@ -55,9 +55,9 @@ export function summaryCsv(summary: Summary): string {
   return toCsv([
     ['unit_code', 'unit_name', 'unit_kind', 'year', 'hierarchy', ...FIGURE_COLUMNS],
     [
-      summary.unit.code,
-      summary.unit.name,
-      summary.unit.kind,
+      summary.unit?.code ?? '',
+      summary.unit?.name ?? 'Toàn quốc',
+      summary.unit?.kind ?? 'country',
       summary.year,
       summary.hierarchy,
       ...figureCells(summary),

@@ -14,7 +14,8 @@ import {
 import { COMMUNE_LEVEL_KINDS } from '../units/index.js'
 
 export interface ReportScope {
-  root: { id: string; path: string }
+  /** The unit reported on; null for the whole country. */
+  root: { id: string; path: string } | null
   year: number
   hierarchy: 'year' | 'current'
   /** The day "current" means (today in Vietnam). */
@@ -28,6 +29,10 @@ const validDuring = (alias: string, from: string, to: string) =>
     `daterange(${alias}.valid_from, ${alias}.valid_to, '[]') && daterange('${from}'::date, '${to}'::date, '[]')`,
   )
 
+/** SQL: the unit aliased `alias` is in the root's subtree (always, for the whole country). */
+const under = (alias: string, scope: ReportScope) =>
+  scope.root ? sql`${sql.ref(`${alias}.path`)} <@ ${scope.root.path}::ltree` : sql`true`
+
 /** The `scoped` CTE (with `with` / `with recursive` in front) for a report scope. */
 function scopedCte(scope: ReportScope): RawBuilder<unknown> {
   const from = `${scope.year}-01-01`
@@ -36,20 +41,26 @@ function scopedCte(scope: ReportScope): RawBuilder<unknown> {
     return sql`with scoped as (
       select u.id, u.code, u.kind, u.attributes, u.path as report_path, false as not_attributable
       from units u
-      where u.path <@ ${scope.root.path}::ltree and ${validDuring('u', from, to)}
+      where ${under('u', scope)} and ${validDuring('u', from, to)}
     )`
   }
-  return sql`with recursive back(id, depth) as (
-      select ${scope.root.id}::uuid, 0
-      union
-      select l.predecessor_id, b.depth + 1 from back b
-      join unit_lineage l on l.successor_id = b.id where b.depth < 20
-    ),
-    candidates as (
-      select u.id, u.code, u.kind, u.attributes from units u
-      where ${validDuring('u', from, to)}
-        and exists (select 1 from back b join units o on o.id = b.id where u.path <@ o.path)
-    ),
+  // Candidates: units below the root or below any of its predecessors, transitively.
+  const candidates = scope.root
+    ? sql`back(id, depth) as (
+        select ${scope.root.id}::uuid, 0
+        union
+        select l.predecessor_id, b.depth + 1 from back b
+        join unit_lineage l on l.successor_id = b.id where b.depth < 20
+      ),
+      candidates as (
+        select u.id, u.code, u.kind, u.attributes from units u
+        where ${validDuring('u', from, to)}
+          and exists (select 1 from back b join units o on o.id = b.id where u.path <@ o.path)
+      )`
+    : sql`candidates as (
+        select u.id, u.code, u.kind, u.attributes from units u where ${validDuring('u', from, to)}
+      )`
+  return sql`with recursive ${candidates},
     walk(start_id, unit_id, partial, depth) as (
       select c.id, c.id, false, 0 from candidates c
       union all
@@ -60,7 +71,7 @@ function scopedCte(scope: ReportScope): RawBuilder<unknown> {
       select w.start_id, bool_or(w.partial) as partial, count(distinct cu.id) as endpoints,
              min(cu.path::text)::ltree as current_path
       from walk w join units cu on cu.id = w.unit_id
-      where cu.path <@ ${scope.root.path}::ltree
+      where ${under('cu', scope)}
         and daterange(cu.valid_from, cu.valid_to, '[]') @> ${scope.today}::date
       group by w.start_id
     ),
@@ -74,7 +85,9 @@ function scopedCte(scope: ReportScope): RawBuilder<unknown> {
 /** The group a scoped row falls in: the root's child above it, or '' for the whole report. */
 function groupKey(scope: ReportScope) {
   if (!scope.byChild) return sql`''`
-  // Rows at the root itself have no child above them: null, left out of the breakdown.
+  // Rows at the root itself have no child above them: null, left out of the breakdown. The
+  // country's children are the provinces, the first label of every path.
+  if (!scope.root) return sql`subpath(s.report_path, 0, 1)::text`
   return sql`case when nlevel(s.report_path) > nlevel(${scope.root.path}::ltree)
     then subpath(s.report_path, 0, nlevel(${scope.root.path}::ltree) + 1)::text end`
 }

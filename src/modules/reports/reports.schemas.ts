@@ -110,9 +110,15 @@ const HierarchySchema = Type.Enum(['year', 'current'], {
     '`year`: the subtree as it stood that year. `current`: records of closed units rolled up into today’s units through lineage.',
 })
 
+const ReportUnitSchema = Type.Unsafe<Static<typeof UnitSummarySchema> | null>({
+  ...UnitSummarySchema,
+  type: ['object', 'null'],
+  description: 'The unit reported on; null for the whole country.',
+})
+
 export const SummarySchema = Type.Object(
   {
-    unit: UnitSummarySchema,
+    unit: ReportUnitSchema,
     year: Type.Integer(),
     hierarchy: HierarchySchema,
     ...Figures,
@@ -133,7 +139,7 @@ export const SummarySchema = Type.Object(
 
 export const BreakdownSchema = Type.Object(
   {
-    unit: UnitSummarySchema,
+    unit: ReportUnitSchema,
     year: Type.Integer(),
     hierarchy: HierarchySchema,
     items: Type.Array(
@@ -145,7 +151,14 @@ export const BreakdownSchema = Type.Object(
 
 export const SummaryQuery = Type.Object(
   {
-    unit: Type.String({ minLength: 1, maxLength: 64, description: 'Unit id or code.' }),
+    unit: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Unit id or code. Omitted: the whole country (for a scoped key, its scope unit); with groupBy=child, one item per province.',
+      }),
+    ),
     year: Type.Integer({ minimum: 1990, maximum: 2100 }),
     hierarchy: Type.Enum(['year', 'current'], { default: 'year' }),
     groupBy: Type.Optional(Type.Enum(['child'], { description: 'One item per child unit.' })),

@@ -123,17 +123,21 @@ function legalFloorOf(figures: Figures, year: number): LegalFloor {
 }
 
 export interface ReportRequest {
-  ref: string
+  /** Unit id or code; omitted: the whole country. */
+  ref?: string | undefined
   year: number
   hierarchy: 'year' | 'current'
   asOf?: string | undefined
 }
 
 export function createReportsService(db: Kysely<DB>, units: UnitsService) {
+  /** The unit reported on; without a ref, a scoped key's scope unit, else the whole country. */
   async function rootOf(request: ReportRequest, principal: Principal | null) {
+    const ref = request.ref ?? principal?.scopeUnitId ?? undefined
+    if (ref === undefined) return null
     const asOf =
       request.asOf ?? (request.hierarchy === 'current' ? today() : `${request.year}-12-31`)
-    return units.resolve(request.ref, asOf, principal)
+    return units.resolve(ref, asOf, principal)
   }
 
   async function rowsFor(scope: ReportScope): Promise<Rows> {
@@ -169,11 +173,11 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
     })
     const figures = figuresOf(rows, '', false)
     return {
-      unit: toUnitSummary(root),
+      unit: root && toUnitSummary(root),
       year: request.year,
       hierarchy: request.hierarchy,
       ...figures,
-      targets: evaluateTargets(figures, await campaignsFor(root.id, request.year)),
+      targets: root ? evaluateTargets(figures, await campaignsFor(root.id, request.year)) : [],
       notAttributable: hasRows(rows, true) ? figuresOf(rows, '', true) : null,
     }
   }
@@ -196,7 +200,7 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
       db
         .selectFrom('units')
         .selectAll()
-        .where('parent_id', '=', root.id)
+        .where((eb) => (root ? eb('parent_id', '=', root.id) : eb('parent_id', 'is', null)))
         .where(
           request.hierarchy === 'current'
             ? sql<boolean>`daterange(valid_from, valid_to, '[]') @> ${day}::date`
@@ -207,7 +211,7 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
         .execute(),
     ])
     return {
-      unit: toUnitSummary(root),
+      unit: root && toUnitSummary(root),
       year: request.year,
       hierarchy: request.hierarchy,
       items: children.map((child) => {

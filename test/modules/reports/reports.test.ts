@@ -1,7 +1,7 @@
 // The report's rules beyond the acceptance scenario: withdrawn records, eligibility under
 // 124/2021, which re-education periods count, a split reported as not attributable, CSV quoting.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createTestApp, type TestApp } from '../../support/app.js'
+import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict, createUnit } from '../../support/factories.js'
 
 let t: TestApp
@@ -101,6 +101,27 @@ describe('re-education figures', () => {
       ['762', 14],
     ])
     expect(breakdown.items[0].legalFloor).toBeNull() // districts have no floor
+  })
+})
+
+describe('the whole country', () => {
+  it('is the report without a unit, by province with groupBy=child; a scoped key gets its scope', async () => {
+    const country = await summary('year=2018')
+    expect(country.unit).toBeNull()
+    expect(country.reeducation.reEducated).toBe(119)
+    const provinces = await summary('year=2018&groupBy=child')
+    expect(provinces.items.map((i: { unit: { code: string } }) => i.unit.code)).toEqual(['76'])
+    expect(provinces.items[0].reeducation.reEducated).toBe(119)
+    const csv = await t.admin().get('/v1/reports/summary?year=2018&format=csv').expect(200)
+    expect(csv.text.split('\r\n')[1]).toMatch(/^,Toàn quốc,country,2018,/)
+    const scoped = await createKey(t, 'viewer', d.otherDistrict.id)
+    const own = await t
+      .http()
+      .get('/v1/reports/summary?year=2018')
+      .set('authorization', `Bearer ${scoped}`)
+      .expect(200)
+    expect(own.body.unit.code).toBe(d.otherDistrict.code)
+    expect(own.body.reeducation.reEducated).toBe(14)
   })
 })
 
