@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../support/app.js'
 import {
   ARTICLE_2018,
-  REFORM,
+  applyChoMoiReform,
   fixture,
   loadChoMoiUnits,
   recordChoMoi2018,
@@ -172,31 +172,7 @@ describe('GET /v1/reports/summary for Chợ Mới 2018', () => {
 })
 
 describe('after the 2025 reorganisation', () => {
-  beforeAll(async () => {
-    await t
-      .admin()
-      .post('/v1/unit-changes')
-      .send({
-        type: 'merge',
-        ...REFORM,
-        from: ['89', '91'],
-        to: [{ code: '91', name: 'Tỉnh An Giang', kind: 'province' }],
-        children: 'close',
-      })
-      .expect(201)
-    for (const merge of fixture.merges) {
-      await t
-        .admin()
-        .post('/v1/unit-changes')
-        .send({
-          type: 'merge',
-          ...REFORM,
-          from: merge.merges.map((m) => ({ ref: m.old_id, coverage: m.type })),
-          to: [{ code: merge.level2_id, name: merge.name, kind: 'commune', parentCode: '91' }],
-        })
-        .expect(201)
-    }
-  }, 60_000)
+  beforeAll(() => applyChoMoiReform(t), 60_000)
 
   it('still reports 2018 as the hierarchy stood then', async () => {
     const { body } = await report('unit=893&year=2018&asOf=2018-12-31')

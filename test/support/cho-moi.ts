@@ -59,6 +59,30 @@ export async function loadChoMoiUnits(t: TestApp) {
   }
 }
 
+/**
+ * The 2025 reorganisation of Chợ Mới: An Giang (89) and Kiên Giang (91) merge into a new An Giang
+ * under code 91, closing the districts; then the 18 commune-level units merge into 6 communes
+ * under it, each reusing a member's code and carrying its hamlets and bodies over.
+ */
+export async function applyChoMoiReform(t: TestApp) {
+  const change = (body: object) => send(t.admin().post('/v1/unit-changes').send(body), 201)
+  await change({
+    type: 'merge',
+    ...REFORM,
+    from: ['89', '91'],
+    to: [{ code: '91', name: 'Tỉnh An Giang', kind: 'province' }],
+    children: 'close',
+  })
+  for (const merge of fixture.merges) {
+    await change({
+      type: 'merge',
+      ...REFORM,
+      from: merge.merges.map((m) => ({ ref: m.old_id, coverage: m.type })),
+      to: [{ code: merge.level2_id, name: merge.name, kind: 'commune', parentCode: '91' }],
+    })
+  }
+}
+
 /** `total` split into `parts` whole numbers that differ by at most one. */
 export function spread(total: number, parts: number): number[] {
   return Array.from(

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
 import { preconditionRequired } from '../../http/errors.js'
 import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import { type ReportsService, evaluateTargets } from '../reports/index.js'
@@ -22,7 +22,6 @@ import {
 import { createCampaignsService, toCampaign } from './campaigns.service.js'
 
 const tags = ['campaigns']
-const NotModified = { 304: { description: 'Not modified', type: 'null' } }
 
 export const campaignsRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
@@ -101,7 +100,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Change a campaign’s name or targets (If-Match required)',
       params: CampaignCodeParams,
-      headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+      headers: IfMatchHeaders,
       body: PatchCampaignBody,
       response: {
         200: CampaignSchema,

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import type { UnitsService } from '../units/index.js'
@@ -24,13 +24,6 @@ import { createCertificationsService, endOfYear } from './certifications.service
 
 const tags = ['certifications']
 const path = '/units/:ref/certifications/:year'
-const NotModified = { 304: { description: 'Not modified', type: 'null' } }
-const PreconditionHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'ETag of the record being replaced.' })),
-  'if-none-match': Type.Optional(
-    Type.String({ description: '`*` on PUT: create only, 412 if a record exists.' }),
-  ),
-})
 
 export const certificationsRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
@@ -48,7 +41,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         'A code in the path resolves as of 31 December of the year (or `asOf`). The unit must be of an eligible kind and valid during the year; `legalBasis` defaults by year. Replacing an existing record needs If-Match (428 without); a PUT that changes nothing answers 200 without one. `If-None-Match: *` creates only.',
       params: CertificationParams,
       querystring: CertificationAsOfQuery,
-      headers: PreconditionHeaders,
+      headers: PutPreconditionHeaders,
       body: PutCertificationBody,
       response: {
         200: CertificationSchema,
@@ -104,7 +97,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Withdraw a unit’s assessment for a year, with a reason (kept and audited)',
       params: CertificationParams,
       querystring: WithdrawQuery,
-      headers: PreconditionHeaders,
+      headers: PutPreconditionHeaders,
       response: {
         204: { description: 'Withdrawn', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 412, 503),

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
 import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import type { UnitsService } from '../units/index.js'
@@ -22,10 +22,6 @@ import {
 import { createMeetingsService } from './meetings.service.js'
 
 const tags = ['meetings']
-const NotModified = { 304: { description: 'Not modified', type: 'null' } }
-const IfMatch = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag the change is based on.' })),
-})
 
 export const meetingsRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
@@ -109,7 +105,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Correct a meeting (If-Match required)',
       params: MeetingIdParams,
-      headers: IfMatch,
+      headers: IfMatchHeaders,
       body: PatchMeetingBody,
       response: { 200: MeetingSchema, ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503) },
     },
@@ -137,7 +133,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Delete a meeting recorded by mistake (audited)',
       params: MeetingIdParams,
-      headers: IfMatch,
+      headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 412, 503),

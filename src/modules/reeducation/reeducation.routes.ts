@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import type { UnitsService } from '../units/index.js'
@@ -21,13 +21,6 @@ import { createReeducationService, periodOf } from './reeducation.service.js'
 
 const tags = ['reeducation']
 const path = '/units/:ref/reeducation/:period'
-const NotModified = { 304: { description: 'Not modified', type: 'null' } }
-const PreconditionHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'ETag of the record being replaced.' })),
-  'if-none-match': Type.Optional(
-    Type.String({ description: '`*` on PUT: create only, 412 if a record exists.' }),
-  ),
-})
 
 export const reeducationRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
@@ -45,7 +38,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         'Counts only, never people. A code in the path resolves as of the period’s last day (or `asOf`). Replacing needs If-Match (428 without) unless nothing changes; `If-None-Match: *` creates only. Figures that do not add up come back as `warnings`, not errors.',
       params: ReeducationParams,
       querystring: ReeducationAsOfQuery,
-      headers: PreconditionHeaders,
+      headers: PutPreconditionHeaders,
       body: PutReeducationBody,
       response: {
         200: ReeducationSchema,
@@ -99,7 +92,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Delete a unit’s re-education counts for a period (audited)',
       params: ReeducationParams,
       querystring: ReeducationAsOfQuery,
-      headers: PreconditionHeaders,
+      headers: PutPreconditionHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 412, 503),

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
 import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
+import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
 import { listUnits } from './units.list.js'
@@ -29,7 +29,6 @@ import { createUnitChangesService } from './unit-changes.service.js'
 import type { UnitKind } from '../../db/schema.js'
 
 const tags = ['units']
-const NotModified = { 304: { description: 'Not modified', type: 'null' } }
 
 export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
   const service = createUnitsService(db)
@@ -125,9 +124,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       params: UnitRefParams,
       querystring: AsOfQuery,
       body: PatchUnitBody,
-      headers: Type.Object({
-        'if-match': Type.Optional(Type.String({ description: 'The ETag the change is based on.' })),
-      }),
+      headers: IfMatchHeaders,
       response: {
         200: UnitSchema,
         ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428, 503),

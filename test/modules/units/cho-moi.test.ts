@@ -3,7 +3,7 @@
 // An Giang, which reuses Kiên Giang's code 91. Built through the API from the official lists.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
-import { REFORM, fixture, loadChoMoiUnits } from '../../support/cho-moi.js'
+import { REFORM, applyChoMoiReform, loadChoMoiUnits } from '../../support/cho-moi.js'
 
 let t: TestApp
 const codesOf = (body: { items: { code: string }[] }) => body.items.map((u) => u.code).sort()
@@ -96,29 +96,7 @@ describe('the 2025 reorganisation', () => {
   })
 
   it('merges the provinces, then Chợ Mới’s 18 units into 6 communes reusing members’ codes', async () => {
-    await t
-      .admin()
-      .post('/v1/unit-changes')
-      .send({
-        type: 'merge',
-        ...REFORM,
-        from: ['89', '91'],
-        to: [{ code: '91', name: 'Tỉnh An Giang', kind: 'province' }],
-        children: 'close',
-      })
-      .expect(201)
-    for (const merge of fixture.merges) {
-      const response = await t
-        .admin()
-        .post('/v1/unit-changes')
-        .send({
-          type: 'merge',
-          ...REFORM,
-          from: merge.merges.map((m) => ({ ref: m.old_id, coverage: m.type })),
-          to: [{ code: merge.level2_id, name: merge.name, kind: 'commune', parentCode: '91' }],
-        })
-      expect(response.status).toBe(201)
-    }
+    await applyChoMoiReform(t)
     const today = await t
       .admin()
       .get('/v1/units?kind=commune,ward,town&under=91&limit=100')
