@@ -4,7 +4,9 @@ import { KIND_GROUPS, type Breakdown, type Figures, type Summary } from './repor
 
 const cell = (value: string | number | boolean | null) => {
   if (value === null) return ''
-  const text = String(value)
+  // Text that Excel would read as a formula (=, +, -, @) is prefixed with an apostrophe, so a
+  // unit name can never run as one (CSV injection).
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

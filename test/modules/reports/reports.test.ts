@@ -166,7 +166,7 @@ describe('hierarchy=current', () => {
 })
 
 describe('CSV', () => {
-  it('quotes names that hold commas and quotes', async () => {
+  it('quotes names that hold commas and quotes, and defuses formulas', async () => {
     await createUnit(t, {
       code: '76106',
       name: 'Xã "Mới", Một',
@@ -179,6 +179,18 @@ describe('CSV', () => {
       .get('/v1/reports/summary?unit=76106&year=2018&format=csv')
       .expect(200)
     expect(response.text.split('\r\n')[1]).toMatch(/^76106,"Xã ""Mới"", Một",commune,2018,year,/)
+    await createUnit(t, {
+      code: '76107',
+      name: '=HYPERLINK("http://x","y")',
+      kind: 'commune',
+      parentCode: d.district.code,
+      validFrom: '2000-01-01',
+    })
+    const formula = await t
+      .admin()
+      .get('/v1/reports/summary?unit=76107&year=2018&format=csv')
+      .expect(200)
+    expect(formula.text.split('\r\n')[1]).toMatch(/^76107,"'=HYPERLINK\(""http:\/\/x"",""y""\)",/)
     const json = await t
       .admin()
       .get('/v1/reports/summary?unit=76106&year=2018')
