@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
 import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
@@ -55,16 +56,19 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     schema: {
       operationId: 'listCampaigns',
       tags,
-      summary: 'List campaigns, by year',
+      summary: 'List campaigns, by year or scope subtree',
       querystring: CampaignListQuery,
       response: { 200: CampaignPage, ...problemResponses(400, 401, 403, 503) },
     },
     handler: async (request) => {
       const q = request.query
       const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
+      const asOf = q.year !== undefined ? `${q.year}-12-31` : today()
+      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
       const rows = await service.list({
         limit: q.limit,
         principal: request.principal,
+        ...(under ? { underPath: under.path } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(after ? { after } : {}),
       })
@@ -114,6 +118,27 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       assertIfMatch(request, etagOf(toCampaign(current)))
       const campaign = await service.patch(current, request.body, actorOf(request))
       return reply.header('etag', etagOf(campaign)).send(campaign)
+    },
+  })
+
+  app.delete('/:code', {
+    onRequest: requireRole('editor'),
+    schema: {
+      operationId: 'deleteCampaign',
+      tags,
+      summary: 'Delete a campaign set up by mistake (audited)',
+      params: CampaignCodeParams,
+      headers: IfMatchHeaders,
+      response: {
+        204: { description: 'Deleted', type: 'null' },
+        ...problemResponses(400, 401, 403, 404, 412, 503),
+      },
+    },
+    handler: async (request, reply) => {
+      const current = await service.find(request.params.code, request.principal, 'write')
+      assertIfMatch(request, etagOf(toCampaign(current)))
+      await service.remove(current, actorOf(request))
+      return reply.code(204).send(null)
     },
   })
 

@@ -68,6 +68,14 @@ export const CampaignListQuery = Type.Object(
   {
     ...PaginationQuery,
     year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
+    under: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Campaigns whose scope is this unit or below it (a code resolves as of 31 December of `year`, else today).',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

@@ -135,15 +135,30 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
+  async function remove(current: CampaignRow, actor: Actor) {
+    await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('campaigns').where('id', '=', current.id).execute()
+      await recordAudit(tx, actor, {
+        action: 'delete',
+        entity: 'campaign',
+        entityId: current.id,
+        unitId: current.scope_unit_id,
+        before: toCampaign(current),
+      })
+    })
+  }
+
   async function list(p: {
     limit: number
     year?: number
+    underPath?: string
     after?: string
     principal: Principal | null
   }) {
     const scopePath = await units.scopePathOf(p.principal)
     let query = withUnit(db)
     if (p.year !== undefined) query = query.where('c.year', '=', p.year)
+    if (p.underPath) query = query.where(sql<boolean>`u.path <@ ${p.underPath}::ltree`)
     if (scopePath) query = query.where(sql<boolean>`u.path <@ ${scopePath}::ltree`)
     if (p.after) query = query.where('c.code', '>', p.after)
     return query
@@ -152,5 +167,5 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
       .execute()
   }
 
-  return { find, create, patch, list }
+  return { find, create, patch, remove, list }
 }

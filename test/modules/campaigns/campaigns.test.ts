@@ -107,6 +107,11 @@ describe('campaigns', () => {
     const scoped = await createKey(t, 'editor', d.otherDistrict.id)
     await t
       .http()
+      .delete('/v1/campaigns/HUYEN-751-2018')
+      .set('authorization', `Bearer ${scoped}`)
+      .expect(403)
+    await t
+      .http()
       .get('/v1/campaigns/HUYEN-751-2018')
       .set('authorization', `Bearer ${scoped}`)
       .expect(404)
@@ -116,5 +121,27 @@ describe('campaigns', () => {
       .set('authorization', `Bearer ${scoped}`)
       .send(body({ code: 'OUT' }))
       .expect(403)
+  })
+})
+
+describe('listing and deleting', () => {
+  it('lists by scope subtree, and deletes with an audit entry', async () => {
+    await t
+      .admin()
+      .post('/v1/campaigns')
+      .send(body({ code: 'XA-75101-2018', scopeRef: d.commune.code }))
+      .expect(201)
+    const codes = async (query: string) =>
+      (await t.admin().get(`/v1/campaigns?${query}`).expect(200)).body.items.map(
+        (c: { code: string }) => c.code,
+      )
+    expect(await codes(`under=${d.district.code}`)).toEqual(['HUYEN-751-2018', 'XA-75101-2018'])
+    expect(await codes(`under=${d.commune.code}`)).toEqual(['XA-75101-2018'])
+    expect(await codes(`under=${d.otherDistrict.code}`)).toEqual([])
+    await t.admin().delete('/v1/campaigns/XA-75101-2018').set('if-match', '"x"').expect(412)
+    await t.admin().delete('/v1/campaigns/XA-75101-2018').expect(204)
+    await t.admin().get('/v1/campaigns/XA-75101-2018').expect(404)
+    const audit = await t.admin().get('/v1/audit-events?entity=campaign&action=delete').expect(200)
+    expect(audit.body.items[0].before).toMatchObject({ code: 'XA-75101-2018' })
   })
 })
