@@ -28,7 +28,8 @@ const { db } = database
 const actor = { keyId: null, name: 'bench', requestId: null }
 
 await migrateToLatest(db)
-const file = async (name: string) => JSON.parse(await readFile(new URL(name, dataDir), 'utf8'))
+const file = async (name: string): Promise<unknown> =>
+  JSON.parse(await readFile(new URL(name, dataDir), 'utf8'))
 await importGsoUnits(db, (await file('gso-units-2025-03-01.json')) as GsoFile, '2025-03-01', actor)
 const communeLevel = sql`kind in ('commune', 'ward', 'town')`
 await sql`
