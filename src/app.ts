@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
-import { registerErrorHandling } from './http/error-handler.js'
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.js'
 import { HttpProblem } from './http/errors.js'
 import { registerMetrics } from './http/metrics.js'
 import { swaggerOptions } from './http/openapi.js'
@@ -42,6 +42,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
     ajv: {
       // Unknown fields are rejected (400), not silently dropped; every problem is reported at once.
       customOptions: {

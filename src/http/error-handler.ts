@@ -18,6 +18,7 @@ const TITLES: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   413: 'Content too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
@@ -123,6 +124,28 @@ export function sendProblem(
     ...extra,
   }
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body)
+}
+
+// Errors the router raises before any route or hook runs (a path parameter over the length limit,
+// a URL that does not decode), as problem+json like every other error.
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'PATH_PARAMETER_TOO_LONG',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
+}
+
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply.header('x-request-id', request.id)
+  void sendProblem(
+    reply,
+    request,
+    error.statusCode ?? 400,
+    FRAMEWORK_CODES[error.code] ?? 'BAD_REQUEST',
+    error.message,
+  )
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

@@ -1,0 +1,91 @@
+// No input produces a 500: every operation of the OpenAPI document, sent odd path values, odd
+// query values and odd bodies, answers with a status below 500 and, for errors, problem+json.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createTestApp, type TestApp } from '../support/app.js'
+import { createDistrict } from '../support/factories.js'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+  await createDistrict(t, '77')
+})
+afterAll(() => t.close())
+
+const PATH_VALUES = [
+  '77',
+  '77101',
+  'x'.repeat(300),
+  '%00',
+  '..',
+  '0',
+  '2018Q0',
+  '99999999999',
+  'ấp',
+]
+const QUERIES = [
+  '',
+  '?limit=0',
+  '?limit=abc',
+  '?year=2018.5',
+  '?year=99999999999999999999',
+  '?asOf=2018-13-01',
+  '?under=%00&unit=%00',
+  '?under=77&unit=77101&year=2018',
+  '?from=2019-01-01&to=2018-01-01',
+  '?kind=province,,&q=%25%25',
+  '?unknown=1',
+]
+const BODIES: unknown[] = [
+  null,
+  [],
+  'text',
+  {},
+  { a: { b: [1, 2] } },
+  { unitRef: '77101', format: 'forum', heldOn: '2018-01-01', attendees: 1e20 },
+  { result: 'certified', decisionDate: '0000-00-00' },
+  { reEducated: 1, reformed: 1, underManagement: 1, byCategory: { ['x'.repeat(60)]: 1 } },
+  { code: '\u0000', name: '\u0000', kind: 'hamlet', parentCode: '77101' },
+  { code: '77101-N', name: 'Ấp \u0000', kind: 'hamlet', parentCode: '77101' },
+  { result: 'certified', note: 'x\u0000y', issuedBy: '\ud800' },
+]
+
+describe('every operation', () => {
+  it('answers below 500 to odd paths, queries and bodies', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>
+    }>()
+    const failures: string[] = []
+    let requests = 0
+    for (const [template, operations] of Object.entries(spec.paths)) {
+      if (!template.startsWith('/v1')) continue
+      for (const method of Object.keys(operations)) {
+        for (const value of PATH_VALUES) {
+          const path = template.replace(/\{[^}]+\}/g, encodeURIComponent(value))
+          for (const query of QUERIES) {
+            const bodies = method === 'get' || method === 'delete' ? [undefined] : BODIES
+            for (const body of bodies) {
+              const response = await t.app.inject({
+                method: method.toUpperCase() as 'GET',
+                url: `${path}${query}`,
+                headers: {
+                  authorization: 'Bearer test-admin-key-0123456789',
+                  ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                  'if-match': '*',
+                },
+                ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+              })
+              requests++
+              const problem = String(response.headers['content-type']).includes('problem+json')
+              if (response.statusCode >= 500 || (response.statusCode >= 400 && !problem))
+                failures.push(
+                  `${method.toUpperCase()} ${path}${query} ${JSON.stringify(body)} → ${response.statusCode} ${response.body.slice(0, 200)}`,
+                )
+            }
+          }
+        }
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([])
+    expect(requests).toBeGreaterThan(1000)
+  }, 300_000)
+})
