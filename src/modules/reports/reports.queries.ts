@@ -16,6 +16,12 @@ import { COMMUNE_LEVEL_KINDS } from '../units/index.js'
 export interface ReportScope {
   /** The unit reported on; null for the whole country. */
   root: { id: string; path: string } | null
+  /**
+   * hierarchy `year`: the paths whose meetings and re-education count — the root's and those of
+   * units it fully succeeded during the year (a merger or rename on 1 July brings the first half
+   * of the year's activity with it). Certifications, a year-end state, use the root's alone.
+   */
+  flowPaths?: string[]
   year: number
   hierarchy: 'year' | 'current'
   /** The day "current" means (today in Vietnam). */
@@ -33,15 +39,26 @@ const validDuring = (alias: string, from: string, to: string) =>
 const under = (alias: string, scope: ReportScope) =>
   scope.root ? sql`${sql.ref(`${alias}.path`)} <@ ${scope.root.path}::ltree` : sql`true`
 
+/** SQL: under any of `paths` (one index condition each, OR-ed). */
+const underAny = (alias: string, paths: string[]) =>
+  sql`(${sql.join(
+    paths.map((path) => sql`${sql.ref(`${alias}.path`)} <@ ${path}::ltree`),
+    sql` or `,
+  )})`
+
 /** The `scoped` CTE (with `with` / `with recursive` in front) for a report scope. */
-function scopedCte(scope: ReportScope): RawBuilder<unknown> {
+function scopedCte(scope: ReportScope, flows = false): RawBuilder<unknown> {
   const from = `${scope.year}-01-01`
   const to = `${scope.year}-12-31`
   if (scope.hierarchy === 'year') {
+    const inScope =
+      flows && scope.root && scope.flowPaths?.length
+        ? underAny('u', scope.flowPaths)
+        : under('u', scope)
     return sql`with scoped as (
       select u.id, u.code, u.kind, u.attributes, u.path as report_path, false as not_attributable
       from units u
-      where ${under('u', scope)} and ${validDuring('u', from, to)}
+      where ${inScope} and ${validDuring('u', from, to)}
     )`
   }
   // Candidates: units below the root or below any of its predecessors, transitively.
@@ -105,6 +122,25 @@ export interface CertificationGroupRow {
   weak: number
 }
 
+/** The paths of the root and of the units it fully succeeded during the year, transitively. */
+export async function flowPathsOf(
+  db: Kysely<DB>,
+  root: { id: string; path: string },
+  year: number,
+): Promise<string[]> {
+  const result = await sql<{ path: string }>`
+    with recursive back(id, depth) as (
+      select ${root.id}::uuid, 0
+      union
+      select l.predecessor_id, b.depth + 1 from back b
+      join unit_lineage l on l.successor_id = b.id and l.coverage = 'full'
+      join units p on p.id = l.predecessor_id
+      where b.depth < 20 and ${validDuring('p', `${year}-01-01`, `${year}-12-31`)}
+    )
+    select u.path::text as path from back b join units u on u.id = b.id`.execute(db)
+  return result.rows.map((row) => row.path)
+}
+
 export async function certificationFigures(db: Kysely<DB>, scope: ReportScope) {
   const eligible =
     scope.year >= FIRST_YEAR_OF_124 ? sql.raw(`not ${EXCLUDED_UNDER_124_SQL('s')}`) : sql`true`
@@ -150,7 +186,7 @@ export interface MeetingGroupRow {
 }
 
 export async function meetingFigures(db: Kysely<DB>, scope: ReportScope) {
-  const result = await sql<MeetingGroupRow>`${scopedCte(scope)}
+  const result = await sql<MeetingGroupRow>`${scopedCte(scope, true)}
     select ${groupKey(scope)} as key, s.not_attributable,
       count(*) filter (where m.format = 'forum') as forums,
       count(distinct s.code) filter (where m.format = 'forum' and s.kind = 'hamlet') as hamlets_covered,
@@ -177,14 +213,17 @@ export interface ReeducationGroupRow {
   under_management: number
 }
 
-/** Per unit: its yearly record, else its quarters, else halves, else months; never two kinds. */
+/**
+ * Per unit (its code, across its versions): its yearly record, else its quarters, else halves,
+ * else months; never two kinds.
+ */
 export async function reeducationFigures(db: Kysely<DB>, scope: ReportScope) {
-  const result = await sql<ReeducationGroupRow>`${scopedCte(scope)},
+  const result = await sql<ReeducationGroupRow>`${scopedCte(scope, true)},
     periods as (
       select s.report_path, s.not_attributable, r.re_educated, r.reformed, r.under_management,
         array_position(array['year', 'quarter', 'half', 'month'], r.period_type) as fineness,
         min(array_position(array['year', 'quarter', 'half', 'month'], r.period_type))
-          over (partition by r.unit_id) as chosen
+          over (partition by s.code) as chosen
       from scoped s
       join reeducation_counts r on r.unit_id = s.id
         and r.starts_on >= ${`${scope.year}-01-01`}::date and r.ends_on <= ${`${scope.year}-12-31`}::date

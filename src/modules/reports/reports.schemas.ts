@@ -41,24 +41,30 @@ export const CertificationFiguresSchema = Type.Object({
   ),
 })
 
-export const MeetingFiguresSchema = Type.Object({
-  forums: Count,
-  hamletsCovered: { ...Count, description: 'Distinct hamlets that hosted a forum.' },
-  consultations: Count,
-  attendees: Count,
-  formsDistributed: Count,
-  formsReturned: Count,
-  opinionsReceived: Count,
-  opinionsAnsweredOnSite: Count,
-  opinionsReferred: Count,
-  tipsReceived: Count,
-})
+export const MeetingFiguresSchema = Type.Object(
+  {
+    forums: Count,
+    hamletsCovered: { ...Count, description: 'Distinct hamlets that hosted a forum.' },
+    consultations: Count,
+    attendees: Count,
+    formsDistributed: Count,
+    formsReturned: Count,
+    opinionsReceived: Count,
+    opinionsAnsweredOnSite: Count,
+    opinionsReferred: Count,
+    tipsReceived: Count,
+  },
+  {
+    description:
+      'Meetings held during the year in the subtree, including those of units the unit fully succeeded during the year (a merger or rename on 1 July brings the first half).',
+  },
+)
 
 export const ReeducationFiguresSchema = Type.Object(
   { reEducated: Count, reformed: Count, underManagement: Count },
   {
     description:
-      'Per unit its yearly record, else the sum of its quarters (else halves, else months) of the year; never a year and its parts together.',
+      'Per unit its yearly record, else the sum of its quarters (else halves, else months) of the year; never a year and its parts together. Like meetings, includes units the unit fully succeeded during the year.',
   },
 )
 

@@ -10,6 +10,7 @@ import { type Rows, figuresOf, hasRows, legalFloorOf } from './reports.figures.j
 import {
   type ReportScope,
   certificationFigures,
+  flowPathsOf,
   meetingFigures,
   reeducationFigures,
 } from './reports.queries.js'
@@ -35,6 +36,8 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function rowsFor(scope: ReportScope): Promise<Rows> {
+    if (scope.root && scope.hierarchy === 'year')
+      scope = { ...scope, flowPaths: await flowPathsOf(db, scope.root, scope.year) }
     // Three statements; on a server pool they run side by side.
     const [certifications, meetings, reeducation] = await Promise.all([
       certificationFigures(db, scope),

@@ -125,6 +125,69 @@ describe('the whole country', () => {
   })
 })
 
+describe('a unit changed during the year', () => {
+  it('brings the activity of the units it succeeded that year into its own report', async () => {
+    await createUnit(t, {
+      code: '76108',
+      name: 'Xã Cũ',
+      kind: 'commune',
+      parentCode: d.district.code,
+      validFrom: '2000-01-01',
+    })
+    await createUnit(t, {
+      code: '76108-A1',
+      name: 'Ấp Một',
+      kind: 'hamlet',
+      parentCode: '76108',
+      validFrom: '2000-01-01',
+    })
+    const forum = (heldOn: string) =>
+      t
+        .admin()
+        .post('/v1/meetings')
+        .send({ unitRef: '76108-A1', format: 'forum', heldOn, attendees: 10 })
+        .expect(201)
+    await forum('2024-03-01')
+    await t
+      .admin()
+      .put('/v1/units/76108/reeducation/2024Q1?asOf=2024-03-31')
+      .send(counts(4))
+      .expect(201)
+    await t
+      .admin()
+      .post('/v1/unit-changes')
+      .send({
+        type: 'rename',
+        effectiveDate: '2024-07-01',
+        legalBasis: 'NQ đổi tên',
+        from: ['76108'],
+        to: [{ name: 'Xã Mới' }],
+      })
+      .expect(201)
+    await forum('2024-09-01')
+    await t.admin().put('/v1/units/76108/reeducation/2024Q3').send(counts(5)).expect(201)
+    await certify('76108', 2024)
+    // The renamed commune's 2024 covers the whole year, its hamlet once.
+    const renamed = await summary('unit=76108&year=2024')
+    expect(renamed.unit.name).toBe('Xã Mới')
+    expect(renamed.meetings).toMatchObject({ forums: 2, hamletsCovered: 1, attendees: 20 })
+    expect(renamed.reeducation.reEducated).toBe(9)
+    expect(renamed.certifications.communeLevel).toEqual({
+      eligible: 1,
+      assessed: 1,
+      certified: 1,
+      rate: 1,
+    })
+    // The old version's own report stops at its closing.
+    const old = await summary('unit=76108&year=2024&asOf=2024-06-30')
+    expect(old.meetings.forums).toBe(1)
+    // The district counts each once.
+    const district = await summary(`unit=${d.district.code}&year=2024`)
+    expect(district.meetings.forums).toBe(2)
+    expect(district.reeducation.reEducated).toBe(9)
+  })
+})
+
 describe('hierarchy=current', () => {
   it('reports records of a unit split in two as not attributable', async () => {
     const commune = await createUnit(t, {
