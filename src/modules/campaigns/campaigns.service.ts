@@ -2,7 +2,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
-import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
+import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import type { Target } from '../reports/index.js'
@@ -54,12 +54,10 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
       ])
 
   async function find(code: string, principal: Principal | null, access: 'read' | 'write') {
+    const missing = () => notFound(`No campaign ${code}.`, 'CAMPAIGN_NOT_FOUND')
     const row = await withUnit(db).where('c.code', '=', code).executeTakeFirst()
-    const scopePath = await units.scopePathOf(principal)
-    if (!row || (!units.inScope({ path: row.unit_path }, scopePath) && access === 'read'))
-      throw notFound(`No campaign ${code}.`, 'CAMPAIGN_NOT_FOUND')
-    if (!units.inScope({ path: row.unit_path }, scopePath))
-      throw forbidden(`Campaign ${code} is outside this key's scope.`, 'OUT_OF_SCOPE')
+    if (!row) throw missing()
+    await units.assertInScope(row.unit_path, principal, access, `Campaign ${code}`, missing)
     return row
   }
 

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
-import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
+import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import {
@@ -82,12 +82,11 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     access: 'read' | 'write',
     tx: Kysely<DB> = db,
   ): Promise<MeetingRow> {
+    const missing = () => notFound(`No meeting ${id}.`, 'MEETING_NOT_FOUND')
     const row = await repository.findById(id, tx)
-    if (row && units.inScope({ path: row.unit_path }, await units.scopePathOf(principal, tx)))
-      return row
-    if (row && access === 'write')
-      throw forbidden(`Meeting ${id} is outside this key's scope.`, 'OUT_OF_SCOPE')
-    throw notFound(`No meeting ${id}.`, 'MEETING_NOT_FOUND')
+    if (!row) throw missing()
+    await units.assertInScope(row.unit_path, principal, access, `Meeting ${id}`, missing, tx)
+    return row
   }
 
   async function externalIdConflict(source: string, externalId: string, tx: Kysely<DB>) {

@@ -3,7 +3,13 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { UUID_PATTERN, cleanText, today } from '../../http/dates.js'
-import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
+import {
+  type HttpProblem,
+  conflict,
+  forbidden,
+  notFound,
+  unprocessable,
+} from '../../http/errors.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import { PARENT_KINDS } from './units.kinds.js'
@@ -28,13 +34,20 @@ function assertOrdered(from: string | null, to: string | null) {
 export function createUnitsService(db: Kysely<DB>) {
   const units = createUnitsRepository(db)
 
+  // A request's principal is read many times (each ref, each list); its scope path once.
+  const scopePaths = new WeakMap<Principal, string>()
+
   async function scopePathOf(
     principal: Principal | null,
     tx: Kysely<DB> = db,
   ): Promise<string | null> {
     if (!principal?.scopeUnitId) return null
+    const known = scopePaths.get(principal)
+    if (known !== undefined) return known
     const scope = await units.findById(principal.scopeUnitId, tx)
-    return scope?.path ?? 'none' // a scope that no longer exists confines to nothing
+    const path = scope?.path ?? 'none' // a scope that no longer exists confines to nothing
+    scopePaths.set(principal, path)
+    return path
   }
 
   function inScope(row: Pick<UnitRow, 'path'>, scopePath: string | null): boolean {
@@ -69,12 +82,32 @@ export function createUnitsService(db: Kysely<DB>) {
       ? await units.findById(ref.toLowerCase(), tx)
       : await units.findByCodeOn(ref, date, tx)
     if (!row) throw await notFoundFor(ref, date, tx)
-    if (!inScope(row, await scopePathOf(principal, tx))) {
-      if (access === 'write')
-        throw forbidden(`Unit ${ref} is outside this key's scope.`, 'OUT_OF_SCOPE')
-      throw await notFoundFor(ref, date, tx)
-    }
+    await assertInScope(
+      row.path,
+      principal,
+      access,
+      `Unit ${ref}`,
+      () => notFoundFor(ref, date, tx),
+      tx,
+    )
     return row
+  }
+
+  /**
+   * Confines a key to its scope for anything hanging at `path` (a unit, or a record's unit):
+   * outside it a read answers the caller's 404 (existence is not revealed) and a write 403.
+   */
+  async function assertInScope(
+    path: string,
+    principal: Principal | null,
+    access: Access,
+    what: string,
+    notFoundError: () => HttpProblem | Promise<HttpProblem>,
+    tx: Kysely<DB> = db,
+  ): Promise<void> {
+    if (inScope({ path }, await scopePathOf(principal, tx))) return
+    if (access === 'write') throw forbidden(`${what} is outside this key's scope.`, 'OUT_OF_SCOPE')
+    throw await notFoundError()
   }
 
   /** 409 naming the unit that already holds `code` in an overlapping period. */
@@ -263,7 +296,17 @@ export function createUnitsService(db: Kysely<DB>) {
     })
   }
 
-  return { repository: units, resolve, scopePathOf, inScope, insertChecked, create, patch, remove }
+  return {
+    repository: units,
+    resolve,
+    scopePathOf,
+    inScope,
+    assertInScope,
+    insertChecked,
+    create,
+    patch,
+    remove,
+  }
 }
 
 export type UnitsService = ReturnType<typeof createUnitsService>
