@@ -9,7 +9,7 @@ import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../api-keys/index.js'
-import { type ReportsService, evaluateTargets } from '../reports/index.js'
+import type { ReportsService } from '../reports/index.js'
 import type { UnitsService } from '../units/index.js'
 import {
   CampaignCodeParams,
@@ -154,6 +154,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       const campaign = toCampaign(
         await service.find(request.params.code, request.principal, 'read'),
       )
+      // The summary of the campaign's scope and year already measures every campaign set there.
       const summary = await reports.summary(
         { ref: campaign.scope.id, year: campaign.year, hierarchy: 'year' },
         request.principal,
@@ -161,7 +162,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       return {
         campaign: { code: campaign.code, name: campaign.name, year: campaign.year },
         scope: campaign.scope,
-        targets: evaluateTargets(summary, [{ code: campaign.code, targets: campaign.targets }]),
+        targets: summary.targets.filter((target) => target.campaign === campaign.code),
       }
     },
   })
