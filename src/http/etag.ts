@@ -27,9 +27,8 @@ export function replyNotModified(
   return true
 }
 
-/** Throws 412 when If-Match is present and does not name the current ETag. */
-export function assertIfMatch(request: FastifyRequest, currentEtag: string): void {
-  const header = request.headers['if-match']
+/** Throws 412 when an If-Match header is present and does not name the current ETag. */
+export function assertIfMatch(header: string | undefined, currentEtag: string): void {
   if (header !== undefined && !listed(header, currentEtag)) {
     throw preconditionFailed(
       `If-Match ${header} does not match the current ETag ${currentEtag}; fetch the resource again.`,
@@ -66,8 +65,5 @@ export function assertPutPreconditions(
     throw preconditionRequired(
       'The record exists: send If-Match with its ETag to replace it, so that no other change is overwritten.',
     )
-  if (!listed(headers.ifMatch, currentEtag))
-    throw preconditionFailed(
-      `If-Match ${headers.ifMatch} does not match the current ETag ${currentEtag}; fetch the record again.`,
-    )
+  assertIfMatch(headers.ifMatch, currentEtag)
 }

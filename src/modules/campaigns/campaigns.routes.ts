@@ -115,7 +115,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       const current = await service.find(request.params.code, request.principal, 'write')
       if (request.headers['if-match'] === undefined)
         throw preconditionRequired('Send If-Match with the campaign’s ETag.')
-      assertIfMatch(request, etagOf(toCampaign(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toCampaign(current)))
       const campaign = await service.patch(current, request.body, actorOf(request))
       return reply.header('etag', etagOf(campaign)).send(campaign)
     },
@@ -136,7 +136,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.code, request.principal, 'write')
-      assertIfMatch(request, etagOf(toCampaign(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toCampaign(current)))
       await service.remove(current, actorOf(request))
       return reply.code(204).send(null)
     },

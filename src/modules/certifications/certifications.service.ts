@@ -5,7 +5,12 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { notFound, unprocessable } from '../../http/errors.js'
-import { type Preconditions, assertPutPreconditions, etagOf } from '../../http/etag.js'
+import {
+  type Preconditions,
+  assertIfMatch,
+  assertPutPreconditions,
+  etagOf,
+} from '../../http/etag.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
@@ -162,7 +167,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
           `${unit.name} (${unit.code}) has no active certification record for ${year}.`,
         )
       const before = toCertification(existing)
-      if (ifMatch !== undefined) assertPutPreconditions({ ifMatch }, etagOf(before), false)
+      assertIfMatch(ifMatch, etagOf(before))
       const after = toCertification(
         await repository.withdraw(unit, existing.id, cleanText(reason), tx),
       )

@@ -115,7 +115,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
         throw preconditionRequired(
           'Send If-Match with the meeting’s ETag, so that no other change is overwritten.',
         )
-      assertIfMatch(request, etagOf(toMeeting(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toMeeting(current)))
       const meeting = await service.patch(
         current,
         request.body,
@@ -141,7 +141,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.principal, 'write')
-      assertIfMatch(request, etagOf(toMeeting(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toMeeting(current)))
       await service.remove(current, actorOf(request))
       return reply.code(204).send(null)
     },

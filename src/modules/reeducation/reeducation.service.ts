@@ -4,7 +4,12 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { badRequest, notFound, unprocessable } from '../../http/errors.js'
-import { type Preconditions, assertPutPreconditions, etagOf } from '../../http/etag.js'
+import {
+  type Preconditions,
+  assertIfMatch,
+  assertPutPreconditions,
+  etagOf,
+} from '../../http/etag.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import {
@@ -128,7 +133,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       if (!existing)
         throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
       const before = toReeducation(existing)
-      if (ifMatch !== undefined) assertPutPreconditions({ ifMatch }, etagOf(before), false)
+      assertIfMatch(ifMatch, etagOf(before))
       await repository.delete(existing.id, tx)
       await recordAudit(tx, actor, {
         action: 'delete',

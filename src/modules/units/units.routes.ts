@@ -136,7 +136,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         throw preconditionRequired(
           'Send If-Match with the unit’s ETag, so that no other change is overwritten.',
         )
-      assertIfMatch(request, etagOf(toUnit(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toUnit(current)))
       const unit = toUnit(await service.patch(current, request.body, actorOf(request)))
       return reply.header('etag', etagOf(unit)).send(unit)
     },
@@ -158,7 +158,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      assertIfMatch(request, etagOf(toUnit(current)))
+      assertIfMatch(request.headers['if-match'], etagOf(toUnit(current)))
       await service.remove(current, actorOf(request))
       return reply.code(204).send(null)
     },
