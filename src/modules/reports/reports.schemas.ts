@@ -87,9 +87,8 @@ const Figures = {
   reeducation: ReeducationFiguresSchema,
 }
 
-// Only its type is used: the figures of one unit or group.
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-const FiguresObject = Type.Object(Figures)
+/** The figures of one unit or group. */
+const FiguresSchema = Type.Object(Figures)
 
 export const LegalFloorSchema = Type.Unsafe<{
   basis: string
@@ -129,15 +128,11 @@ export const SummarySchema = Type.Object(
     hierarchy: HierarchySchema,
     ...Figures,
     targets: Type.Array(TargetResultSchema),
-    notAttributable: Type.Unsafe<Static<typeof FiguresObject> | null>({
+    notAttributable: Type.Unsafe<Static<typeof FiguresSchema> | null>({
+      ...FiguresSchema,
       type: ['object', 'null'],
       description:
         'hierarchy=current only: figures of units split (partial lineage) into this subtree, which cannot be attributed to one of today’s units.',
-      properties: {
-        certifications: CertificationFiguresSchema,
-        meetings: MeetingFiguresSchema,
-        reeducation: ReeducationFiguresSchema,
-      },
     }),
   },
   { title: 'ReportSummary' },
@@ -182,7 +177,7 @@ export const SummaryQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export type Figures = Static<typeof FiguresObject>
+export type Figures = Static<typeof FiguresSchema>
 export type Summary = Static<typeof SummarySchema>
 export type Breakdown = Static<typeof BreakdownSchema>
 export type TargetResult = Static<typeof TargetResultSchema>
