@@ -4,22 +4,13 @@
 // from this process over keep-alive HTTP, CONCURRENCY requests in flight.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
-import pg from 'pg'
+import { BENCH_KEY as key, percentiles, scratchDatabase } from './bench-support.js'
 
-const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16)
 const HAMLETS = 1000
 const YEARS = [2018, 2019, 2020, 2021, 2022]
 const MEETINGS = 5000
-const scratch = 'antq_bench_records'
-const key = 'bench-admin-key-0123456789'
-
-const admin = new pg.Client({ connectionString: server })
-await admin.connect()
-await admin.query(`drop database if exists ${scratch} with (force)`)
-await admin.query(`create database ${scratch}`)
-const databaseUrl = new URL(server)
-databaseUrl.pathname = `/${scratch}`
+const scratch = await scratchDatabase('antq_bench_records')
 
 const port = await new Promise<number>((resolve) => {
   const probe = createServer().listen(0, () => {
@@ -30,7 +21,7 @@ const port = await new Promise<number>((resolve) => {
 const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   env: {
     ...process.env,
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: scratch.url,
     PORT: String(port),
     HOST: '127.0.0.1',
     ADMIN_API_KEY: key,
@@ -76,10 +67,8 @@ async function run(label: string, requests: [string, string, unknown][], expecte
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const seconds = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
-  const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(1)
   console.log(
-    `${label}: ${requests.length} requests in ${seconds.toFixed(1)} s = ${Math.round(requests.length / seconds)} req/s (p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, ${CONCURRENCY} in flight)`,
+    `${label}: ${requests.length} requests in ${seconds.toFixed(1)} s = ${Math.round(requests.length / seconds)} req/s (${percentiles(latencies)}, ${CONCURRENCY} in flight)`,
   )
 }
 
@@ -148,6 +137,5 @@ try {
 } finally {
   child.kill('SIGTERM')
   await new Promise((r) => child.once('exit', r))
-  await admin.query(`drop database if exists ${scratch} with (force)`)
-  await admin.end()
+  await scratch.drop()
 }

@@ -5,31 +5,18 @@
 // provinces, and checks that the national totals are kept.
 import { readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
-import { openPostgres } from '../db/database.js'
-import { migrateToLatest } from '../db/migrator.js'
 import { type GsoFile, importGsoUnits } from '../modules/units/units.gso-import.js'
 import { type ReorgFile, applyReorganisation } from '../modules/units/units.reorg-import.js'
 import { createUnitsService } from '../modules/units/units.service.js'
+import { benchApp, dataFile, openScratch, percentiles, scratchDatabase } from './bench-support.js'
 
-const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const scratch = 'antq_bench_reports_current'
-const dataDir = new URL('../../../shared/data/', import.meta.url)
-const admin = new pg.Client({ connectionString: server })
-await admin.connect()
-await admin.query(`drop database if exists ${scratch} with (force)`)
-await admin.query(`create database ${scratch}`)
-const url = new URL(server)
-url.pathname = `/${scratch}`
-const database = openPostgres(url.toString(), 4)
+const scratch = await scratchDatabase('antq_bench_reports_current')
+const database = await openScratch(scratch.url)
 const { db } = database
 const actor = { keyId: null, name: 'bench', requestId: null }
 
-await migrateToLatest(db)
 const file = async (name: string): Promise<unknown> =>
-  JSON.parse(await readFile(new URL(name, dataDir), 'utf8'))
+  JSON.parse(await readFile(dataFile(name), 'utf8'))
 await importGsoUnits(db, (await file('gso-units-2025-03-01.json')) as GsoFile, '2025-03-01', actor)
 const communeLevel = sql`kind in ('commune', 'ward', 'town')`
 await sql`
@@ -64,23 +51,7 @@ interface Report {
   notAttributable: { meetings: { consultations: number } } | null
 }
 
-const key = 'bench-admin-key-0123456789'
-const app = await buildApp(
-  loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ADMIN_API_KEY: key }),
-  { database },
-)
-await app.ready()
-const get = async (path: string) => {
-  const t0 = performance.now()
-  const response = await app.inject({
-    method: 'GET',
-    url: path,
-    headers: { authorization: `Bearer ${key}` },
-  })
-  if (response.statusCode !== 200)
-    throw new Error(`${path}: ${response.statusCode} ${response.body}`)
-  return { ms: performance.now() - t0, body: response.json<Report>() }
-}
+const { app, get } = await benchApp(database)
 const today = (kinds: string) =>
   sql<{ code: string }>`select code from units
     where kind in (${sql.join(kinds.split(','))}) and valid_from = '2025-07-01' order by code`
@@ -99,12 +70,10 @@ for (const [label, list, count] of [
     )
     if (i >= 5) times.push(ms)
   }
-  times.sort((a, b) => a - b)
-  const p = (q: number) => times[Math.floor(q * (times.length - 1))]!.toFixed(1)
-  console.log(`GET summary, ${label}: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms (${count} requests)`)
+  console.log(`GET summary, ${label}: ${percentiles(times)} (${count} requests)`)
 }
-const then = await get('/v1/reports/summary?year=2018')
-const now = await get('/v1/reports/summary?year=2018&hierarchy=current')
+const then = await get<Report>('/v1/reports/summary?year=2018')
+const now = await get<Report>('/v1/reports/summary?year=2018&hierarchy=current')
 const notAttributable = now.body.notAttributable?.meetings.consultations ?? 0
 console.log(
   `whole country 2018: ${then.body.meetings.consultations} consultations as the hierarchy stood, ` +
@@ -112,5 +81,4 @@ console.log(
     `(current: ${now.ms.toFixed(0)} ms)`,
 )
 await app.close()
-await admin.query(`drop database if exists ${scratch} with (force)`)
-await admin.end()
+await scratch.drop()

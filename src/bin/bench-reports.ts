@@ -6,36 +6,19 @@
 // whole country.
 import { readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
-import { openPostgres } from '../db/database.js'
-import { migrateToLatest } from '../db/migrator.js'
 import { type GsoFile, importGsoUnits } from '../modules/units/units.gso-import.js'
+import { benchApp, dataFile, openScratch, percentiles, scratchDatabase } from './bench-support.js'
 
-const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const scratch = 'antq_bench_reports'
 const YEARS = [2016, 2017, 2018]
-const admin = new pg.Client({ connectionString: server })
-await admin.connect()
-await admin.query(`drop database if exists ${scratch} with (force)`)
-await admin.query(`create database ${scratch}`)
-const url = new URL(server)
-url.pathname = `/${scratch}`
-const database = openPostgres(url.toString(), 4)
+const scratch = await scratchDatabase('antq_bench_reports')
+const database = await openScratch(scratch.url)
 const { db } = database
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1)
 
-await migrateToLatest(db)
 const started = performance.now()
 await importGsoUnits(
   db,
-  JSON.parse(
-    await readFile(
-      new URL('../../../shared/data/gso-units-2025-03-01.json', import.meta.url),
-      'utf8',
-    ),
-  ) as GsoFile,
+  JSON.parse(await readFile(dataFile('gso-units-2025-03-01.json'), 'utf8')) as GsoFile,
   '2025-03-01',
   { keyId: null, name: 'bench', requestId: null },
 )
@@ -89,28 +72,7 @@ console.log(
   `data set: ${counts.rows.map((r) => `${r.n.toLocaleString('en')} ${r.what}`).join(', ')} in ${seconds(started)} s`,
 )
 
-const key = 'bench-admin-key-0123456789'
-const app = await buildApp(
-  loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ADMIN_API_KEY: key }),
-  { database },
-)
-await app.ready()
-const get = async (path: string) => {
-  const t0 = performance.now()
-  const response = await app.inject({
-    method: 'GET',
-    url: path,
-    headers: { authorization: `Bearer ${key}` },
-  })
-  if (response.statusCode !== 200)
-    throw new Error(`${path}: ${response.statusCode} ${response.body}`)
-  return performance.now() - t0
-}
-const percentiles = (times: number[]) => {
-  times.sort((a, b) => a - b)
-  const p = (q: number) => times[Math.floor(q * (times.length - 1))]!.toFixed(1)
-  return `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`
-}
+const { app, get } = await benchApp(database)
 const provinces = (
   await db
     .selectFrom('units')
@@ -129,7 +91,6 @@ const districts = (
 ).map((r) => r.code)
 const pick = <T>(list: T[], i: number) => list[(i * 7919) % list.length]!
 
-if (process.env.BENCH_SKIP_TIMINGS) process.exit(0)
 for (const [label, paths] of [
   [
     'district summary',
@@ -152,7 +113,7 @@ for (const [label, paths] of [
 ] as const) {
   for (let i = 0; i < 10; i++) await get(paths(i)) // warm up
   const times: number[] = []
-  for (let i = 0; i < 100; i++) times.push(await get(paths(i)))
+  for (let i = 0; i < 100; i++) times.push((await get(paths(i))).ms)
   console.log(`GET ${label}: ${percentiles(times)} (100 requests, varied units)`)
 }
 for (const [label, path] of [
@@ -161,9 +122,8 @@ for (const [label, path] of [
 ] as const) {
   await get(path)
   const times: number[] = []
-  for (let i = 0; i < 20; i++) times.push(await get(path))
+  for (let i = 0; i < 20; i++) times.push((await get(path)).ms)
   console.log(`GET ${label}: ${percentiles(times)} (20 requests)`)
 }
 await app.close()
-if (!process.env.BENCH_KEEP) await admin.query(`drop database if exists ${scratch} with (force)`)
-await admin.end()
+await scratch.drop()
