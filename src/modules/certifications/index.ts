@@ -3,7 +3,4 @@ export {
   ELIGIBLE_KINDS,
   EXCLUDED_UNDER_124_SQL,
   FIRST_YEAR_OF_124,
-  LEGAL_BASES,
-  defaultLegalBasis,
-  excludedUnder124,
 } from './certifications.rules.js'

@@ -1,2 +1,1 @@
 export { reeducationRoutes } from './reeducation.routes.js'
-export { parsePeriod, type Period } from './reeducation.periods.js'
