@@ -1,5 +1,6 @@
 // The legal rules of ANTT-safety certification (DOMAIN.md): which kinds are assessed, which
 // instrument applies to which assessment year, and whom 124/2021 leaves out.
+import { type RawBuilder, sql } from 'kysely'
 import type { UnitKind } from '../../db/schema.js'
 
 export const ELIGIBLE_KINDS = [
@@ -63,29 +64,57 @@ export const describeLegalBasisYears = (code: LegalBasis) => {
 }
 
 /**
- * Why 124/2021 does not assess this unit, read from its attributes (`size` of a business,
- * `armedForces` of an agency, `level` of a school), or null when it is eligible.
+ * Whom 124/2021 leaves out, read from a unit's `attributes`: small and micro businesses,
+ * armed-forces agencies, pre-schools and primary schools. One table from which both the check on
+ * writes and the SQL of the reports are derived. A missing, null or different attribute never
+ * excludes: most real agencies and businesses carry no such attribute. Values compare by JSON type
+ * (`true` excludes, the string `"true"` does not), alike in JavaScript and in SQL.
  */
-export function excludedUnder124(
+const EXCLUDED_UNDER_124 = [
+  { kind: 'business', attribute: 'size', values: ['micro', 'small'], noun: 'business' },
+  { kind: 'agency', attribute: 'armedForces', values: [true], noun: 'armed-forces agency' },
+  { kind: 'school', attribute: 'level', values: ['preschool', 'primary'], noun: 'school' },
+] as const satisfies readonly {
+  kind: UnitKind
+  attribute: string
+  values: readonly (string | boolean)[]
+  noun: string
+}[]
+
+/** The first assessment year of 124/2021 (before it, 23/2012 assessed everyone eligible). */
+export const FIRST_YEAR_OF_124 = 2022
+
+/**
+ * Why the law in force in `year` does not assess this unit (e.g. "a small business"), or null
+ * when it is eligible. The kind itself is checked apart (ELIGIBLE_KINDS).
+ */
+export function exclusionOf(
+  year: number,
   kind: UnitKind,
   attributes: Record<string, unknown>,
 ): string | null {
-  if (kind === 'business' && (attributes.size === 'micro' || attributes.size === 'small'))
-    return `a ${attributes.size} business`
-  if (kind === 'agency' && attributes.armedForces === true) return 'an armed-forces agency'
-  if (kind === 'school' && (attributes.level === 'preschool' || attributes.level === 'primary'))
-    return `a ${attributes.level} school`
+  if (year < FIRST_YEAR_OF_124) return null
+  for (const rule of EXCLUDED_UNDER_124) {
+    if (rule.kind !== kind) continue
+    const value = attributes[rule.attribute]
+    if ((rule.values as readonly unknown[]).includes(value))
+      return typeof value === 'string' ? `a ${value} ${rule.noun}` : `an ${rule.noun}`
+  }
   return null
 }
 
 /**
- * SQL twin of excludedUnder124 over a units row aliased `alias`: true when 124/2021 (assessment
- * years from 2022) leaves the unit out. Reports use it to count who is eligible.
+ * SQL twin of exclusionOf over a units row aliased `alias`: true when the law in force in `year`
+ * leaves the unit out, false otherwise — never NULL (a missing attribute yields NULL in SQL,
+ * which `coalesce` turns into "not excluded").
  */
-export const EXCLUDED_UNDER_124_SQL = (alias: string) => `(
-  (${alias}.kind = 'business' and ${alias}.attributes->>'size' in ('micro', 'small')) or
-  (${alias}.kind = 'agency' and ${alias}.attributes->>'armedForces' = 'true') or
-  (${alias}.kind = 'school' and ${alias}.attributes->>'level' in ('preschool', 'primary')))`
-
-/** The first assessment year of 124/2021 (before it, 23/2012 assessed everyone eligible). */
-export const FIRST_YEAR_OF_124 = 2022
+export function excludedSql(year: number, alias: string): RawBuilder<boolean> {
+  if (year < FIRST_YEAR_OF_124) return sql<boolean>`false`
+  const kind = sql.ref(`${alias}.kind`)
+  const attributes = sql.ref(`${alias}.attributes`)
+  const terms = EXCLUDED_UNDER_124.map(
+    (rule) =>
+      sql`(${kind} = ${rule.kind} and coalesce(${attributes} -> ${rule.attribute} = any(${rule.values.map((v) => JSON.stringify(v))}::jsonb[]), false))`,
+  )
+  return sql<boolean>`(${sql.join(terms, sql` or `)})`
+}

@@ -25,7 +25,7 @@ import {
   type LegalBasis,
   defaultLegalBasis,
   describeLegalBasisYears,
-  excludedUnder124,
+  exclusionOf,
   legalBasisInForce,
 } from './certifications.rules.js'
 import type { Certification, PutCertification } from './certifications.schemas.js'
@@ -43,9 +43,7 @@ function checkBody(year: number, unit: UnitRow, body: PutCertification): Certifi
       { pointer: '/legalBasis', code: 'LEGAL_BASIS_NOT_IN_FORCE', detail },
     ])
   }
-  const excluded = legalBasis.startsWith('124/2021')
-    ? excludedUnder124(unit.kind, unit.attributes)
-    : null
+  const excluded = exclusionOf(year, unit.kind, unit.attributes)
   if (excluded) {
     const detail = `${unit.name} (${unit.code}) is ${excluded}, which ${legalBasis} does not assess.`
     throw unprocessable('NOT_ELIGIBLE_UNDER_LEGAL_BASIS', detail, [

@@ -1,6 +1,7 @@
 export { certificationsRoutes } from './certifications.routes.js'
 export {
   ELIGIBLE_KINDS,
-  EXCLUDED_UNDER_124_SQL,
+  excludedSql,
+  exclusionOf,
   FIRST_YEAR_OF_124,
 } from './certifications.rules.js'

@@ -6,11 +6,7 @@
 //   link (a split) makes the unit's records not attributable.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import {
-  ELIGIBLE_KINDS,
-  EXCLUDED_UNDER_124_SQL,
-  FIRST_YEAR_OF_124,
-} from '../certifications/index.js'
+import { ELIGIBLE_KINDS, excludedSql } from '../certifications/index.js'
 import { COMMUNE_LEVEL_KINDS } from '../units/index.js'
 
 export interface ReportScope {
@@ -142,15 +138,16 @@ export async function flowPathsOf(
 }
 
 export async function certificationFigures(db: Kysely<DB>, scope: ReportScope) {
-  const eligible =
-    scope.year >= FIRST_YEAR_OF_124 ? sql.raw(`not ${EXCLUDED_UNDER_124_SQL('s')}`) : sql`true`
   // Two stages: one row per unit code first (a unit renamed or reclassified during the year has
-  // two versions), then plain counts; cheaper than four count(distinct) sorts.
+  // two versions), then plain counts; cheaper than four count(distinct) sorts. A unit's records
+  // count only while the law assesses it: one whose attributes later made it excluded (say, an
+  // agency since marked armed-forces) keeps its record but is neither eligible nor certified, so
+  // certified never exceeds eligible.
   const result = await sql<CertificationGroupRow>`${scopedCte(scope)},
     per_unit as (
       select ${groupKey(scope)} as key, s.not_attributable,
         case when s.kind in (${communeLevel}) then 'communeLevel' else s.kind end as kind_group,
-        bool_or(${eligible}) as eligible,
+        bool_or(not ${excludedSql(scope.year, 's')}) as eligible,
         bool_or(c.id is not null) as assessed,
         bool_or(c.result = 'certified') as certified,
         bool_or(c.movement_rating = 'weak') as weak
@@ -162,9 +159,9 @@ export async function certificationFigures(db: Kysely<DB>, scope: ReportScope) {
     )
     select key, not_attributable, kind_group,
       count(*) filter (where eligible) as eligible,
-      count(*) filter (where assessed) as assessed,
-      count(*) filter (where certified) as certified,
-      count(*) filter (where weak) as weak
+      count(*) filter (where eligible and assessed) as assessed,
+      count(*) filter (where eligible and certified) as certified,
+      count(*) filter (where eligible and weak) as weak
     from per_unit
     group by 1, 2, 3`.execute(db)
   return result.rows
