@@ -8,13 +8,15 @@ COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
 
-# Run: compiled JavaScript and production dependencies only, as a non-root user.
+# Run: compiled JavaScript, production dependencies (no TypeScript runner) and the bundled
+# reference data for the loaders, as a non-root user.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/app/data
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY reference-data ./reference-data
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

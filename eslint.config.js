@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Command-line entries and tests talk to a terminal on purpose.
-    files: ['src/bin/**', 'test/**', '.ci/**'],
+    files: ['src/bin/**', 'bench/**', 'test/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,5 +1,7 @@
 // The environment, declared once. Every variable the service reads is a property of
 // EnvironmentSchema; the README's configuration table and docker-compose.yml are checked against it.
+import { readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
 import Type, { type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -93,8 +95,44 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the variables of the schema from `env`, applies defaults and validates all of them at once. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Variables whose values never appear in a message: a key, a URL that may hold a password. */
+const SECRETS = new Set(['ADMIN_API_KEY', 'DATABASE_URL'])
+
+/**
+ * The process environment over the variables of `file` (default `.env` in the working folder,
+ * if there is one): a variable set in the environment wins over the file.
+ */
+export function environmentWithDotEnv(
+  env: Record<string, string | undefined> = process.env,
+  file = '.env',
+): Record<string, string | undefined> {
+  let content: string
+  try {
+    content = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return env
+    throw new ConfigError([`${file}: cannot be read (${(error as NodeJS.ErrnoException).code})`])
+  }
+  return { ...parseEnv(content), ...env }
+}
+
+/** One line for a bad variable: its value (unless secret), the problem, the allowed values. */
+function describeProblem(name: string, raw: unknown, message: string): string {
+  const property = (EnvironmentSchema.properties as Record<string, { enum?: unknown[] }>)[name]
+  const value = SECRETS.has(name)
+    ? ` (value hidden, ${String(raw).length} characters)`
+    : `=${JSON.stringify(raw)}`
+  const problem = property?.enum ? `must be one of ${property.enum.join(', ')}` : message
+  return `${name}${value}: ${problem}`
+}
+
+/**
+ * Reads the variables of the schema from `env` (by default the environment over `.env`), applies
+ * defaults and validates all of them at once.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = environmentWithDotEnv(),
+): Config {
   const raw: Record<string, unknown> = {}
   for (const name of Object.keys(EnvironmentSchema.properties)) {
     const value = env[name]?.trim()
@@ -104,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, raw))
   const problems = [...Value.Errors(EnvironmentSchema, converted)].map((error) => {
     const name = error.instancePath.replace(/^\//, '')
-    return `${name}=${JSON.stringify(raw[name])}: ${error.message}`
+    return describeProblem(name, raw[name], error.message)
   })
   if (problems.length > 0) throw new ConfigError([...new Set(problems)])
   const e = converted as Environment

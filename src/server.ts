@@ -1,14 +1,18 @@
 // Entry point: load config, open and migrate the database, listen, and close gracefully.
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
-import { DataDirLockedError } from './db/data-dir-lock.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createLogger } from './logger.js'
+import { explainStartupError } from './startup-errors.js'
+
+/** Known once the configuration is read: start-up errors name its server. */
+let databaseUrl: string | undefined
 
 async function main() {
   const startedAt = performance.now()
   const config = loadConfig()
+  databaseUrl = config.databaseUrl
   const logger = createLogger(config)
   const database = await openDatabase(config)
   try {
@@ -53,9 +57,6 @@ async function main() {
 
 main().catch((error: unknown) => {
   // Known start-up failures get one clear line, not a stack trace.
-  const known = error instanceof ConfigError || error instanceof DataDirLockedError
-  process.stderr.write(
-    `antq-api: ${known ? error.message : String((error as Error).stack ?? error)}\n`,
-  )
+  process.stderr.write(`antq-api: ${explainStartupError(error, databaseUrl)}\n`)
   process.exit(1)
 })

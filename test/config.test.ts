@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
-import { ConfigError, EnvironmentSchema, loadConfig } from '../src/config.js'
+import { ConfigError, EnvironmentSchema, environmentWithDotEnv, loadConfig } from '../src/config.js'
 
 const VARIABLES = Object.keys(EnvironmentSchema.properties).sort()
 const read = (file: string) => readFile(new URL(`../${file}`, import.meta.url), 'utf8')
@@ -55,7 +57,7 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError)
     const problems = (error as ConfigError).problems
-    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual([
+    expect(problems.map((p) => p.split(/[= ]/)[0]).sort()).toEqual([
       'ADMIN_API_KEY',
       'BODY_LIMIT_BYTES',
       'DATABASE_URL',
@@ -63,6 +65,27 @@ describe('loadConfig', () => {
       'PORT',
     ])
     expect((error as Error).message).toContain('PORT="eighty"')
+    // Secrets are never echoed; enumerations list what is allowed.
+    expect((error as Error).message).not.toContain('short')
+    expect((error as Error).message).not.toContain('mysql')
+    expect(problems).toContain(
+      'ADMIN_API_KEY (value hidden, 5 characters): must not have fewer than 16 characters',
+    )
+    expect(problems).toContain(
+      'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent',
+    )
+  })
+})
+
+describe('.env', () => {
+  it('is read under the environment: a variable set in the environment wins', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'antq-env-'))
+    const file = join(folder, '.env')
+    await writeFile(file, 'PORT=4000\nLOG_LEVEL=debug\n# a comment\nHOST="0.0.0.0"\n')
+    const config = loadConfig(environmentWithDotEnv({ LOG_LEVEL: 'warn' }, file))
+    expect(config).toMatchObject({ port: 4000, host: '0.0.0.0', logLevel: 'warn' })
+    expect(environmentWithDotEnv({ PORT: '1' }, join(folder, 'missing.env'))).toEqual({ PORT: '1' })
+    await rm(folder, { recursive: true })
   })
 })
 
@@ -93,6 +116,7 @@ describe('files that describe the configuration', () => {
         string,
         {
           environment?: Record<string, string>
+          ports?: string[]
           depends_on?: Record<string, { condition: string }>
           healthcheck?: unknown
         }
@@ -106,5 +130,8 @@ describe('files that describe the configuration', () => {
     expect(api.healthcheck).toBeDefined()
     expect(compose.services.db?.healthcheck).toBeDefined()
     expect(() => loadConfig(api.environment)).not.toThrow()
+    // No published default key: compose refuses to start without one. Loopback unless told.
+    expect(api.environment?.ADMIN_API_KEY).toMatch(/^\$\{ADMIN_API_KEY:\?.+\}$/)
+    expect(api.ports).toEqual(['${ANTQ_PUBLISH:-127.0.0.1}:3000:3000'])
   })
 })

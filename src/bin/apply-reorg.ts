@@ -1,19 +1,31 @@
-// npm run apply:reorg -- <reorg.json> [effective date, default 2025-07-01] [legal basis]
-import { readFile } from 'node:fs/promises'
-import { createUnitsService } from '../modules/units/units.service.js'
-import { type ReorgFile, applyReorganisation } from '../modules/units/units.reorg-import.js'
-import { runLoader } from './run-loader.js'
+// npm run apply:reorg [-- <reorg.json[.gz]> [effective date, default 2025-07-01] [legal basis]]
+// Without a file: the bundled mapping of the 2025-07-01 reorganisation (reference-data/).
+import {
+  BUNDLED,
+  applyReorganisation,
+  createUnitsService,
+  readReorgFile,
+} from '../modules/units/index.js'
+import { printReport, progressLine, runCommand } from './cli.js'
 
 const [
   file,
-  effectiveDate = '2025-07-01',
+  effectiveDate = BUNDLED.reorganisation.effectiveDate,
   legalBasis = 'Nghị quyết của UBTVQH về sắp xếp đơn vị hành chính năm 2025',
 ] = process.argv.slice(2)
-if (!file) {
-  console.error('usage: npm run apply:reorg -- <reorg.json> [effective-date] [legal-basis]')
-  process.exit(2)
-}
-const mapping = JSON.parse(await readFile(file, 'utf8')) as ReorgFile
-await runLoader('apply:reorg', (db, actor) =>
-  applyReorganisation(db, createUnitsService(db), mapping, effectiveDate, legalBasis, actor),
-)
+await runCommand('apply:reorg', async (db, { actor }) => {
+  const mapping = await readReorgFile(file ?? BUNDLED.reorganisation.file)
+  const started = performance.now()
+  const progress = progressLine('apply:reorg')
+  const report = await applyReorganisation(
+    db,
+    createUnitsService(db),
+    mapping,
+    effectiveDate,
+    legalBasis,
+    actor,
+    progress.update,
+  )
+  progress.done()
+  printReport(report, started)
+})

@@ -1,12 +1,11 @@
-// npm run load:units -- <gso-units.json> [snapshot date, default 2025-03-01]
-import { readFile } from 'node:fs/promises'
-import { type GsoFile, importGsoUnits } from '../modules/units/units.gso-import.js'
-import { runLoader } from './run-loader.js'
+// npm run load:units [-- <gso-units.json[.gz]> [snapshot date, default 2025-03-01]]
+// Without a file: the bundled national list of 2025-03-01 (reference-data/).
+import { BUNDLED, importGsoUnits, readGsoFile } from '../modules/units/index.js'
+import { printReport, runCommand } from './cli.js'
 
-const [file, snapshotDate = '2025-03-01'] = process.argv.slice(2)
-if (!file) {
-  console.error('usage: npm run load:units -- <gso-units.json> [snapshot-date]')
-  process.exit(2)
-}
-const units = JSON.parse(await readFile(file, 'utf8')) as GsoFile
-await runLoader('load:units', (db, actor) => importGsoUnits(db, units, snapshotDate, actor))
+const [file, snapshotDate = BUNDLED.units.snapshotDate] = process.argv.slice(2)
+await runCommand('load:units', async (db, { actor }) => {
+  const units = await readGsoFile(file ?? BUNDLED.units.file)
+  const started = performance.now()
+  printReport(await importGsoUnits(db, units, snapshotDate, actor), started)
+})

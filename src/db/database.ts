@@ -33,6 +33,12 @@ export interface Database {
   close(): Promise<void>
 }
 
+/** `close` made safe to call twice (the app closes its database, and so may its owner). */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined
+  return () => (closing ??= close())
+}
+
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, btree_gist, ltree }
 
 export function openPostgres(connectionString: string, poolSize = 10): Database {
@@ -49,7 +55,7 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined)
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-  return { db, kind: 'postgres', close: () => db.destroy() }
+  return { db, kind: 'postgres', close: once(() => db.destroy()) }
 }
 
 export interface PgliteOptions {
@@ -78,11 +84,11 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
       db,
       kind: 'pglite',
       dump: () => pglite.dumpDataDir('gzip'),
-      close: async () => {
+      close: once(async () => {
         await db.destroy()
         await pglite.close()
         release()
-      },
+      }),
     }
   } catch (error) {
     release()

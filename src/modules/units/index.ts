@@ -4,3 +4,13 @@ export { ADMINISTRATIVE_KINDS, COMMUNE_LEVEL_KINDS, isCommuneLevel } from './uni
 export { unitChangesRoutes } from './unit-changes.routes.js'
 export { UnitSummarySchema, assertKind, assertValidDuring, toUnitSummary } from './units.records.js'
 export { type UnitRow } from './units.repository.js'
+export { importGsoUnits } from './units.gso-import.js'
+export { applyReorganisation } from './units.reorg-import.js'
+export {
+  BUNDLED,
+  ReferenceFileError,
+  type GsoFile,
+  type ReorgFile,
+  readGsoFile,
+  readReorgFile,
+} from './units.reference-files.js'

@@ -1,25 +1,12 @@
 // Loads the official list of units (GSO danh mục, as published by the dvhcvn project): provinces,
 // districts and communes with their kinds. Idempotent: a code already valid on the snapshot day
 // is left alone. Records that do not fit are reported, not fatal.
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import { type Actor, recordAudit } from '../audit/index.js'
+import type { GsoFile } from './units.reference-files.js'
 import { type UnitRow, unitInsertValues, validOn } from './units.repository.js'
-
-export interface GsoFile {
-  data: {
-    level1_id: string
-    name: string
-    type: string
-    level2s: {
-      level2_id: string
-      name: string
-      type: string
-      level3s: { level3_id: string; name: string; type: string }[]
-    }[]
-  }[]
-}
 
 const KINDS: Record<string, UnitKind> = {
   Tỉnh: 'province',
@@ -121,5 +108,7 @@ export async function importGsoUnits(
       })
     }
   })
+  // Fresh statistics, or the planner scans every commune for a list until autovacuum runs.
+  if (report.created > 0) await sql`analyze units`.execute(db)
   return report
 }

@@ -1,28 +1,17 @@
 // Applies the 2025-07-01 reorganisation file (34 provinces, 3,321 communes, each with the old
 // units it was formed from) as unit changes, one transaction per new unit. Idempotent: a new unit
 // already opened on the effective date is skipped. What the file cannot support is reported.
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { dayBefore } from '../../http/dates.js'
 import { HttpProblem } from '../../http/errors.js'
 import type { Actor } from '../audit/index.js'
+import type { ReorgFile } from './units.reference-files.js'
 import { validOn } from './units.repository.js'
 import type { UnitsService } from './units.service.js'
 import { createUnitChangesService } from './unit-changes.service.js'
 
-interface Merge {
-  old_id: string
-  name: string
-  type: 'full' | 'partial'
-}
-export interface ReorgFile {
-  data: {
-    level1_id: string
-    name: string
-    merges: Merge[]
-    level2s: { level2_id: string; name: string; merges: Merge[] }[]
-  }[]
-}
+type Merge = ReorgFile['data'][number]['merges'][number]
 
 const COMMUNE_KINDS: Record<string, UnitKind> = {
   Xã: 'commune',
@@ -46,6 +35,8 @@ export async function applyReorganisation(
   effectiveDate: string,
   legalBasis: string,
   actor: Actor,
+  /** Called after each new unit with how many of the file's units are done. */
+  onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ReorgReport> {
   const changes = createUnitChangesService(db, units)
   const report: ReorgReport = { applied: 0, unchanged: 0, rejected: [], missingPredecessors: [] }
@@ -105,10 +96,18 @@ export async function applyReorganisation(
   }
 
   // Provinces first (their districts and communes close with them), then the new communes.
-  for (const p of file.data) await apply(p.level1_id, p.name, 'province', p.merges, null, true)
+  const total = file.data.reduce((sum, p) => sum + 1 + p.level2s.length, 0)
+  let done = 0
   for (const p of file.data) {
-    for (const c of p.level2s)
-      await apply(c.level2_id, c.name, kindOfName(c.name), c.merges, p.level1_id, false)
+    await apply(p.level1_id, p.name, 'province', p.merges, null, true)
+    onProgress(++done, total)
   }
+  for (const p of file.data) {
+    for (const c of p.level2s) {
+      await apply(c.level2_id, c.name, kindOfName(c.name), c.merges, p.level1_id, false)
+      onProgress(++done, total)
+    }
+  }
+  if (report.applied > 0) await sql`analyze units, unit_lineage`.execute(db)
   return report
 }

@@ -1,25 +1,26 @@
 // The loaders over real data: the official list and the 2025 reorganisation, for the provinces
-// that became today's An Giang (89 and 91), read from the shared reference files.
-import { readFile } from 'node:fs/promises'
+// that became today's An Giang (89 and 91), read from the bundled reference files.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createUnitsService } from '../../../src/modules/units/units.service.js'
-import { importGsoUnits } from '../../../src/modules/units/units.gso-import.js'
-import { applyReorganisation } from '../../../src/modules/units/units.reorg-import.js'
+import {
+  type GsoFile,
+  type ReorgFile,
+  applyReorganisation,
+  createUnitsService,
+  importGsoUnits,
+  readGsoFile,
+  readReorgFile,
+} from '../../../src/modules/units/index.js'
 import { createTestApp, type TestApp } from '../../support/app.js'
 
-const data = (file: string) =>
-  readFile(new URL(`../../../../shared/data/${file}`, import.meta.url), 'utf8').then(
-    (text) => JSON.parse(text) as { data: { level1_id: string }[] },
-  )
 const actor = { keyId: null, name: 'test', requestId: null }
 
 let t: TestApp
-let gso: Awaited<ReturnType<typeof data>>
-let reorg: Awaited<ReturnType<typeof data>>
+let gso: GsoFile
+let reorg: ReorgFile
 beforeAll(async () => {
   t = await createTestApp()
-  gso = await data('gso-units-2025-03-01.json')
-  reorg = await data('reorg-2025-07-01-merges.json')
+  gso = await readGsoFile()
+  reorg = await readReorgFile()
   gso = { ...gso, data: gso.data.filter((p) => ['89', '91'].includes(p.level1_id)) }
   reorg = { ...reorg, data: reorg.data.filter((p) => p.level1_id === '91') }
 })
@@ -37,7 +38,7 @@ describe('loading the official list', () => {
     expect(first.rejected).toEqual([
       { code: '00', name: 'Tỉnh Lạ', reason: expect.stringContaining('Vương quốc') },
     ])
-    const second = await importGsoUnits(t.database.db, gso as never, '2025-03-01', actor)
+    const second = await importGsoUnits(t.database.db, gso, '2025-03-01', actor)
     expect(second).toEqual({ created: 0, unchanged: first.created, rejected: [] })
     const district = await t
       .admin()
@@ -56,7 +57,7 @@ describe('applying the 2025 reorganisation', () => {
     const first = await applyReorganisation(
       t.database.db,
       units,
-      reorg as never,
+      reorg,
       '2025-07-01',
       'NQ 1654/NQ-UBTVQH15',
       actor,
@@ -67,7 +68,7 @@ describe('applying the 2025 reorganisation', () => {
     const second = await applyReorganisation(
       t.database.db,
       units,
-      reorg as never,
+      reorg,
       '2025-07-01',
       'NQ 1654/NQ-UBTVQH15',
       actor,

@@ -1,30 +1,42 @@
-// What the benchmarks share: a scratch PostgreSQL database made fresh for each run (on
-// BENCH_DATABASE_URL, default the local server), the real app over it behind a bench admin key,
+// What the benchmarks share: a scratch PostgreSQL database made for each run (on
+// BENCH_DATABASE_URL, default the local server) and dropped after it, the real app over it behind a bench admin key,
 // and latency percentiles.
 import pg from 'pg'
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
-import { type Database, openPostgres } from '../db/database.js'
-import { migrateToLatest } from '../db/migrator.js'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { type Database, openPostgres } from '../src/db/database.js'
+import { migrateToLatest } from '../src/db/migrator.js'
 
 export const BENCH_KEY = 'bench-admin-key-0123456789'
-export const dataFile = (name: string) => new URL(`../../../shared/data/${name}`, import.meta.url)
 
-/** Drops and creates database `name`; `drop()` removes it again unless BENCH_KEEP is set. */
-export async function scratchDatabase(name: string) {
+/**
+ * Runs `bench` over a scratch PostgreSQL database made for this run alone (a unique name, so two
+ * runs never collide) and drops it afterwards — when the benchmark fails, too, and on Ctrl-C —
+ * unless BENCH_KEEP is set.
+ */
+export async function withScratchDatabase(
+  label: string,
+  bench: (url: string) => Promise<void>,
+): Promise<void> {
   const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const name = `antq_bench_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
-  await admin.query(`drop database if exists ${name} with (force)`)
   await admin.query(`create database ${name}`)
+  const drop = async () => {
+    if (process.env.BENCH_KEEP) console.log(`kept scratch database ${name}`)
+    else await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+  const interrupted = () => void drop().finally(() => process.exit(130))
+  process.once('SIGINT', interrupted)
   const url = new URL(server)
   url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      if (!process.env.BENCH_KEEP) await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
+  try {
+    await bench(url.toString())
+  } finally {
+    process.off('SIGINT', interrupted)
+    await drop()
   }
 }
 
