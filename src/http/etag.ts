@@ -67,3 +67,21 @@ export function assertPutPreconditions(
     )
   assertIfMatch(headers.ifMatch, currentEtag)
 }
+
+/**
+ * The compare half of an atomic compare-and-write: `lockedRead` reads the row FOR UPDATE in the
+ * writing transaction, and If-Match is checked against what it holds now, so that of concurrent
+ * writers carrying one ETag exactly one succeeds and the others get 412. Returns the locked row,
+ * the `before` of the write.
+ */
+export async function lockMatching<Row>(
+  lockedRead: Promise<Row | undefined>,
+  ifMatch: string | undefined,
+  represent: (row: Row) => unknown,
+): Promise<Row> {
+  const row = await lockedRead
+  // Deleted by a concurrent writer since the caller read it: its ETag names a state gone.
+  if (!row) throw preconditionFailed('The record was deleted meanwhile; fetch it again.')
+  assertIfMatch(ifMatch, etagOf(represent(row)))
+  return row
+}

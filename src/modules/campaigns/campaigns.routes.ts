@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
-import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
@@ -115,8 +115,12 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       const current = await service.find(request.params.code, request.principal, 'write')
       if (request.headers['if-match'] === undefined)
         throw preconditionRequired('Send If-Match with the campaign’s ETag.')
-      assertIfMatch(request.headers['if-match'], etagOf(toCampaign(current)))
-      const campaign = await service.patch(current, request.body, actorOf(request))
+      const campaign = await service.patch(
+        current,
+        request.body,
+        request.headers['if-match'],
+        actorOf(request),
+      )
       return reply.header('etag', etagOf(campaign)).send(campaign)
     },
   })
@@ -136,8 +140,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.code, request.principal, 'write')
-      assertIfMatch(request.headers['if-match'], etagOf(toCampaign(current)))
-      await service.remove(current, actorOf(request))
+      await service.remove(current, request.headers['if-match'], actorOf(request))
       return reply.code(204).send(null)
     },
   })

@@ -3,6 +3,7 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
+import { lockMatching } from '../../http/etag.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
 import type { Target } from '../reports/index.js'
@@ -106,9 +107,19 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function patch(current: CampaignRow, body: PatchCampaign, actor: Actor) {
+  /** The campaign, locked until the transaction ends. */
+  const lockById = (tx: Kysely<DB>, id: string) =>
+    withUnit(tx).where('c.id', '=', id).forUpdate('c').executeTakeFirst()
+
+  async function patch(
+    found: CampaignRow,
+    body: PatchCampaign,
+    ifMatch: string | undefined,
+    actor: Actor,
+  ) {
     if (body.targets) checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
+      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign)
       await tx
         .updateTable('campaigns')
         .set({
@@ -133,8 +144,9 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove(current: CampaignRow, actor: Actor) {
+  async function remove(found: CampaignRow, ifMatch: string | undefined, actor: Actor) {
     await db.transaction().execute(async (tx) => {
+      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign)
       await tx.deleteFrom('campaigns').where('id', '=', current.id).execute()
       await recordAudit(tx, actor, {
         action: 'delete',

@@ -2,6 +2,7 @@
 // year, under a legal basis in force that year; replacing needs If-Match; withdrawing keeps a
 // reason. Every write is audited with before and after.
 import type { Kysely } from 'kysely'
+import { lockKey } from '../../db/locks.js'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { notFound, unprocessable } from '../../http/errors.js'
@@ -123,6 +124,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
       assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
       assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
       const values = checkBody(year, unit, body)
+      // Writers of one unit's year take turns: the check below sees what the last one wrote.
+      await lockKey(tx, 'certification', unit.id, year)
       const existing = await repository.find(unit.id, year, tx)
       const active = existing && existing.withdrawn_at === null ? existing : undefined
       const before = active ? toCertification(active) : undefined
@@ -159,6 +162,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
   ): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, year, asOf, principal, 'write', tx)
+      await lockKey(tx, 'certification', unit.id, year)
       const existing = await repository.find(unit.id, year, tx)
       if (!existing || existing.withdrawn_at)
         throw notFound(

@@ -40,6 +40,10 @@ export function createMeetingsRepository(db: Kysely<DB>) {
   return {
     findById,
 
+    /** The meeting, locked until the transaction ends. */
+    lockById: (id: string, tx: Kysely<DB>) =>
+      withUnit(tx).where('m.id', '=', id).forUpdate('m').executeTakeFirst(),
+
     findByExternalId: (source: string, externalId: string, tx: Kysely<DB> = db) =>
       tx
         .selectFrom('meetings')

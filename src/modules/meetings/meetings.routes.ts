@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
-import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
@@ -115,10 +115,10 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
         throw preconditionRequired(
           'Send If-Match with the meeting’s ETag, so that no other change is overwritten.',
         )
-      assertIfMatch(request.headers['if-match'], etagOf(toMeeting(current)))
       const meeting = await service.patch(
         current,
         request.body,
+        request.headers['if-match'],
         request.principal,
         actorOf(request),
       )
@@ -141,8 +141,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.principal, 'write')
-      assertIfMatch(request.headers['if-match'], etagOf(toMeeting(current)))
-      await service.remove(current, actorOf(request))
+      await service.remove(current, request.headers['if-match'], actorOf(request))
       return reply.code(204).send(null)
     },
   })

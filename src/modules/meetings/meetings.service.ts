@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
+import { lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Principal } from '../api-keys/index.js'
 import { type Actor, recordAudit } from '../audit/index.js'
@@ -144,12 +145,14 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function patch(
-    current: MeetingRow,
+    found: MeetingRow,
     body: PatchMeeting,
+    ifMatch: string | undefined,
     principal: Principal | null,
     actor: Actor,
   ) {
     return db.transaction().execute(async (tx) => {
+      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting)
       const heldOn = body.heldOn ?? current.held_on
       const format = body.format ?? current.format
       assertHeldOn(heldOn)
@@ -183,8 +186,9 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove(current: MeetingRow, actor: Actor) {
+  async function remove(found: MeetingRow, ifMatch: string | undefined, actor: Actor) {
     await db.transaction().execute(async (tx) => {
+      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting)
       await repository.delete(current.id, tx)
       await recordAudit(tx, actor, {
         action: 'delete',

@@ -1,6 +1,7 @@
 // Re-education counts: commune-level units only, valid during the period, which resolves a code
 // as of its last day. Replacing needs If-Match; every write is audited with before and after.
 import type { Kysely } from 'kysely'
+import { lockKey } from '../../db/locks.js'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { badRequest, notFound, unprocessable } from '../../http/errors.js'
@@ -97,6 +98,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
       assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
       assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
+      // Writers of one unit's period take turns: the check below sees what the last one wrote.
+      await lockKey(tx, 'reeducation', unit.id, period.period)
       const existing = await repository.find(unit.id, period.period, tx)
       const before = existing && toReeducation(existing)
       const unchanged = !!existing && sameValues(existing, values)
@@ -129,6 +132,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     const period = periodOf(code)
     await db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
+      await lockKey(tx, 'reeducation', unit.id, period.period)
       const existing = await repository.find(unit.id, period.period, tx)
       if (!existing)
         throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)

@@ -43,6 +43,10 @@ export function createUnitsRepository(db: Kysely<DB>) {
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst(),
 
+    /** The unit, locked until the transaction ends. */
+    lockById: (id: string, tx: Kysely<DB>) =>
+      tx.selectFrom('units').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
+
     findByCodeOn: (code: string, date: string, tx: Kysely<DB> = db) =>
       tx
         .selectFrom('units')

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionRequired } from '../../http/errors.js'
-import { assertIfMatch, etagOf, replyNotModified } from '../../http/etag.js'
+import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
@@ -136,8 +136,9 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         throw preconditionRequired(
           'Send If-Match with the unit’s ETag, so that no other change is overwritten.',
         )
-      assertIfMatch(request.headers['if-match'], etagOf(toUnit(current)))
-      const unit = toUnit(await service.patch(current, request.body, actorOf(request)))
+      const unit = toUnit(
+        await service.patch(current, request.body, request.headers['if-match'], actorOf(request)),
+      )
       return reply.header('etag', etagOf(unit)).send(unit)
     },
   })
@@ -158,8 +159,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      assertIfMatch(request.headers['if-match'], etagOf(toUnit(current)))
-      await service.remove(current, actorOf(request))
+      await service.remove(current, request.headers['if-match'], actorOf(request))
       return reply.code(204).send(null)
     },
   })

@@ -3,6 +3,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { UUID_PATTERN, cleanText, today } from '../../http/dates.js'
+import { lockMatching } from '../../http/etag.js'
 import {
   type HttpProblem,
   conflict,
@@ -226,8 +227,14 @@ export function createUnitsService(db: Kysely<DB>) {
     })
   }
 
-  async function patch(current: UnitRow, body: PatchUnit, actor: Actor): Promise<UnitRow> {
+  async function patch(
+    found: UnitRow,
+    body: PatchUnit,
+    ifMatch: string | undefined,
+    actor: Actor,
+  ): Promise<UnitRow> {
     return db.transaction().execute(async (tx) => {
+      const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit)
       const validFrom = body.validFrom === undefined ? current.valid_from : body.validFrom
       const validTo = body.validTo === undefined ? current.valid_to : body.validTo
       assertOrdered(validFrom, validTo)
@@ -267,8 +274,9 @@ export function createUnitsService(db: Kysely<DB>) {
     })
   }
 
-  async function remove(current: UnitRow, actor: Actor): Promise<void> {
+  async function remove(found: UnitRow, ifMatch: string | undefined, actor: Actor): Promise<void> {
     await db.transaction().execute(async (tx) => {
+      const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit)
       if (await units.hasChildren(current.id, tx)) {
         throw conflict(
           'UNIT_HAS_CHILDREN',

@@ -1,0 +1,12 @@
+// Making compare-and-write one step on a server that runs requests side by side. The check of a
+// precondition (If-Match, If-None-Match, "unchanged") and the write it guards must see the same
+// row: either the row is locked in the writing transaction before it is compared, or — for a
+// record that may not exist yet — writers of the same key take turns on a transaction-scoped
+// advisory lock, so the second one reads what the first committed.
+import { type Kysely, sql } from 'kysely'
+import type { DB } from './schema.js'
+
+/** Waits for, then holds until commit, the lock of one logical record (e.g. a unit's year). */
+export async function lockKey(tx: Kysely<DB>, ...parts: (string | number)[]): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${parts.join(':')}, 0))`.execute(tx)
+}
