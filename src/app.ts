@@ -7,7 +7,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
-import { frameworkErrors, registerErrorHandling } from './http/error-handler.js'
+import { declareCommonStatuses } from './http/common-statuses.js'
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler.js'
+import { registerJsonBody } from './http/json-body.js'
 import { HttpProblem } from './http/errors.js'
 import { registerMetrics } from './http/metrics.js'
 import { swaggerOptions } from './http/openapi.js'
@@ -41,8 +43,10 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     loggerInstance: logger ?? createLogger(config),
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters are codes and ids of at most 64 characters, as the schemas say.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 },
     frameworkErrors,
+    clientErrorHandler,
     ajv: {
       // Unknown fields are rejected (400), not silently dropped; every problem is reported at once.
       customOptions: {
@@ -60,6 +64,8 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
   app.addHook('onClose', () => database.close())
 
   registerErrorHandling(app)
+  registerJsonBody(app)
+  declareCommonStatuses(app)
   app.addSchema(ProblemSchema)
   await app.register(swagger, swaggerOptions)
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -93,7 +99,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       authenticateAll(v1, createApiKeysRepository(db), config.adminApiKey)
       registerIdempotency(v1, db)
       const units = createUnitsService(db)
-      await v1.register(apiKeysRoutes, { prefix: '/api-keys', db })
+      await v1.register(apiKeysRoutes, { prefix: '/api-keys', db, units })
       await v1.register(unitsRoutes, { prefix: '/units', db })
       await v1.register(unitChangesRoutes, { prefix: '/unit-changes', db })
       await v1.register(certificationsRoutes, { db, units })

@@ -58,6 +58,12 @@ export const EnvironmentSchema = Type.Object({
     default: 10,
     description: 'Connections to PostgreSQL.',
   }),
+  DATABASE_QUERY_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 5000,
+    description:
+      'Longest a query may take on PostgreSQL (a frozen server, a lock held too long) before the request answers 503.',
+  }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 0,
     default: 1200,
@@ -84,6 +90,7 @@ export interface Config {
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
   readonly databasePoolSize: number
+  readonly databaseQueryTimeoutMs: number
   readonly rateLimitPerMinute: number
   readonly shutdownTimeoutMs: number
 }
@@ -161,6 +168,7 @@ export function loadConfig(
     ),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   })

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       bodyLimitBytes: 1048576,
       databasePoolSize: 10,
+      databaseQueryTimeoutMs: 5000,
       rateLimitPerMinute: 1200,
       shutdownTimeoutMs: 10000,
     })

@@ -41,15 +41,23 @@ function once(close: () => Promise<void>): () => Promise<void> {
 
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, btree_gist, ltree }
 
-export function openPostgres(connectionString: string, poolSize = 10): Database {
+// PostgreSQL's default random_page_cost (4) assumes spinning disks; with it the planner answers a
+// province report by hashing a whole year of records instead of looking up the province's units by
+// index (largest province: 120 ms against 69 ms). Sessions use the usual SSD value unless the
+// connection string sets its own `options`.
+export function openPostgres(
+  connectionString: string,
+  poolSize = 10,
+  queryTimeoutMs = 5000,
+): Database {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
     connectionTimeoutMillis: 5000,
-    // PostgreSQL's default random_page_cost (4) assumes spinning disks; with it the planner
-    // answers a province report by hashing a whole year of records instead of looking up the
-    // province's units by index (largest province: 120 ms against 69 ms). Sessions use the usual
-    // SSD value unless the connection string sets its own `options`.
+    // The server cancels a statement that runs (or waits on a lock) too long, and the client
+    // gives up on a server that does not answer at all (stopped, cut off from the network).
+    statement_timeout: queryTimeoutMs,
+    query_timeout: queryTimeoutMs + 1000,
     ...(connectionString.includes('options=') ? {} : { options: '-c random_page_cost=1.1' }),
   })
   // An idle client losing its server must not crash the process; the next query reports it.
@@ -111,6 +119,8 @@ export function openNoDatabase(): Database {
 
 export function openDatabase(config: Config): Promise<Database> {
   if (config.databaseUrl)
-    return Promise.resolve(openPostgres(config.databaseUrl, config.databasePoolSize))
+    return Promise.resolve(
+      openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseQueryTimeoutMs),
+    )
   return openPglite({ dataDir: config.dataDir === 'memory' ? undefined : config.dataDir })
 }

@@ -1,5 +1,7 @@
 // The one error handler: typed errors, validation failures, Fastify's own errors and PostgreSQL
 // errors become application/problem+json; anything unexpected becomes a 500 that leaks nothing.
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type FieldError, HttpProblem } from './errors.js'
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.schema.js'
@@ -18,10 +20,12 @@ const TITLES: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   413: 'Content too large',
+  408: 'Request timeout',
   414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
 }
@@ -74,6 +78,12 @@ function fieldErrors(issues: ValidationIssue[], context: string | undefined): Fi
   })
 }
 
+const DATABASE_TIMEOUT: [number, string, string] = [
+  503,
+  'DATABASE_TIMEOUT',
+  'The database did not answer in time; try again shortly.',
+]
+
 function databaseProblem(error: {
   code?: string
   detail?: string
@@ -82,6 +92,8 @@ function databaseProblem(error: {
   const code = error.code ?? ''
   if (UNAVAILABLE_CODES.has(code))
     return [503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly.']
+  // 57014: a statement ran past statement_timeout (a frozen server, a lock held too long).
+  if (code === '57014' || code === '55P03') return DATABASE_TIMEOUT
   const constraint = error.constraint ? ` (${error.constraint})` : ''
   if (code === '23505')
     return [409, 'UNIQUE_VIOLATION', `A record with the same key already exists${constraint}.`]
@@ -105,6 +117,9 @@ function isConnectionFailure(error: Error): boolean {
     error.message,
   )
 }
+
+/** pg's own query_timeout: the server (frozen, or unreachable mid-query) never answered. */
+const isQueryTimeout = (error: Error) => /^Query read timeout$/.test(error.message)
 
 export function sendProblem(
   reply: FastifyReply,
@@ -148,6 +163,36 @@ export function frameworkErrors(
   )
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers or URL over 16 KB, a
+ * malformed request line): answered as problem+json too, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'The request line and headers exceed 16 KB.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.']
+        : [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.']
+  const title = TITLES[status] ?? 'Bad request'
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title,
+    status,
+    detail,
+    instance: randomUUID(),
+    code,
+  } satisfies Problem)
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler(
     (error: FastifyError & { constraint?: string; detail?: string }, request, reply) => {
@@ -172,6 +217,7 @@ export function registerErrorHandling(app: FastifyInstance) {
       }
       const mapped =
         databaseProblem(error) ??
+        (isQueryTimeout(error) ? DATABASE_TIMEOUT : undefined) ??
         (isConnectionFailure(error)
           ? ([
               503,

@@ -72,6 +72,57 @@ describe('problem+json errors', () => {
   })
 })
 
+describe('hostile input', () => {
+  const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+
+  it('refuses JSON nested deeper than 32 levels with 400 JSON_TOO_DEEP, with or without an Idempotency-Key', async () => {
+    const t2 = await createTestApp()
+    try {
+      for (const headers of [{}, { 'idempotency-key': 'deep-1' }]) {
+        const response = await t2.app.inject({
+          method: 'POST',
+          url: '/v1/units',
+          headers: {
+            authorization: `Bearer ${ADMIN_KEY}`,
+            'content-type': 'application/json',
+            ...headers,
+          },
+          payload: `{"code":"D1","name":"Sâu","kind":"province","attributes":${deep(3_000)}}`,
+        })
+        expect(response.statusCode).toBe(400)
+        expect(response.json()).toMatchObject({ code: 'JSON_TOO_DEEP' })
+      }
+      // Nothing was written; a body at the bound is fine.
+      await t2.admin().get('/v1/units/D1').expect(404)
+      await t2
+        .admin()
+        .post('/v1/units')
+        .set('content-type', 'application/json')
+        .send(`{"code":"D1","name":"Nông","kind":"province","attributes":${deep(30)}}`)
+        .expect(201)
+    } finally {
+      await t2.close()
+    }
+  })
+
+  it('answers a path parameter over 64 characters with 414 and headers over 16 KB with 431, as problem+json', async () => {
+    const long = await t
+      .admin()
+      .get(`/v1/units/${'x'.repeat(65)}`)
+      .expect(414)
+    expect(long.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(long.body).toMatchObject({ code: 'PATH_PARAMETER_TOO_LONG' })
+    await t
+      .admin()
+      .get(`/v1/units/${'x'.repeat(64)}`)
+      .expect(404)
+    const huge = await t.admin().get(`/v1/units?q=${'x'.repeat(20_000)}`)
+    expect(huge.status).toBe(431)
+    expect(huge.headers['content-type']).toBe('application/problem+json')
+    expect(JSON.parse(huge.text)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' })
+  })
+})
+
 describe('unexpected errors', () => {
   it('answers 500 INTERNAL_ERROR without leaking the message', async () => {
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { database: openNoDatabase() })

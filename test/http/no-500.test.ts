@@ -1,5 +1,7 @@
-// No input produces a 500: every operation of the OpenAPI document, sent odd path values, odd
-// query values and odd bodies, answers with a status below 500 and, for errors, problem+json.
+// No input produces a 500 or a status the contract does not declare: every operation of the
+// OpenAPI document, sent odd path values, odd query values, odd bodies (deeply nested, of the
+// wrong content type), answers with a status below 500 that its operation declares and, for
+// errors, problem+json.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestApp, type TestApp } from '../support/app.js'
 import { createDistrict } from '../support/factories.js'
@@ -35,6 +37,7 @@ const QUERIES = [
   '?kind=province,,&q=%25%25',
   '?unknown=1',
 ]
+const CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded']
 const BODIES: unknown[] = [
   null,
   [],
@@ -49,36 +52,50 @@ const BODIES: unknown[] = [
   { result: 'certified', note: 'x\u0000y', issuedBy: '\ud800' },
 ]
 
+/** `{"a":{"a":…}}`, `depth` levels deep, as text (too deep for JSON.stringify's own stack). */
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+const PAYLOADS = [
+  ...BODIES.map((body) => JSON.stringify(body)),
+  `{"code":"77101-D","name":"Sâu","kind":"hamlet","parentCode":"77101","attributes":${nested(12_000)}}`,
+  `{"name":"x","attributes":${nested(40)},"byCategory":${nested(3_000)},"to":[{"attributes":${nested(50)}}]}`,
+]
+
 describe('every operation', () => {
   it('answers below 500 to odd paths, queries and bodies', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
-      paths: Record<string, Record<string, unknown>>
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
     }>()
     const failures: string[] = []
     let requests = 0
     for (const [template, operations] of Object.entries(spec.paths)) {
       if (!template.startsWith('/v1')) continue
-      for (const method of Object.keys(operations)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const declared = new Set(Object.keys(operation.responses))
         for (const value of PATH_VALUES) {
           const path = template.replace(/\{[^}]+\}/g, encodeURIComponent(value))
           for (const query of QUERIES) {
-            const bodies = method === 'get' || method === 'delete' ? [undefined] : BODIES
-            for (const body of bodies) {
+            const bodies = method === 'get' || method === 'delete' ? [undefined] : PAYLOADS
+            const types = method === 'get' || method === 'delete' ? [''] : CONTENT_TYPES
+            for (const [body, contentType] of bodies.flatMap((b) => types.map((c) => [b, c]))) {
               const response = await t.app.inject({
                 method: method.toUpperCase() as 'GET',
                 url: `${path}${query}`,
                 headers: {
                   authorization: 'Bearer test-admin-key-0123456789',
-                  ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                  ...(body === undefined ? {} : { 'content-type': contentType as string }),
                   'if-match': '*',
                 },
-                ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+                ...(body === undefined ? {} : { payload: body }),
               })
               requests++
               const problem = String(response.headers['content-type']).includes('problem+json')
-              if (response.statusCode >= 500 || (response.statusCode >= 400 && !problem))
+              if (
+                response.statusCode >= 500 ||
+                (response.statusCode >= 400 && !problem) ||
+                !declared.has(String(response.statusCode))
+              )
                 failures.push(
-                  `${method.toUpperCase()} ${path}${query} ${JSON.stringify(body)} → ${response.statusCode} ${response.body.slice(0, 200)}`,
+                  `${method.toUpperCase()} ${path}${query} ${contentType} ${body?.slice(0, 80)} → ${response.statusCode} ${response.body.slice(0, 200)}`,
                 )
             }
           }

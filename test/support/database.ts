@@ -6,7 +6,9 @@ import { adminQuery, databaseUrlFor } from './postgres-admin.js'
 
 export const onServer = Boolean(process.env.TEST_DATABASE_URL)
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(
+  options: { queryTimeoutMs?: number } = {},
+): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
     const name = `antq_test_${process.env.ANTQ_TEST_RUN_ID}_${randomBytes(4).toString('hex')}`
@@ -14,7 +16,7 @@ export async function openTestDatabase(): Promise<Database> {
       serverUrl,
       `create database ${name} template ${process.env.ANTQ_TEST_TEMPLATE}`,
     )
-    const database = openPostgres(databaseUrlFor(serverUrl, name), 4)
+    const database = openPostgres(databaseUrlFor(serverUrl, name), 4, options.queryTimeoutMs)
     return {
       ...database,
       close: async () => {

@@ -13,10 +13,6 @@ export function createApiKeysRepository(db: Kysely<DB>) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
 
-    scopeUnitExists: async (unitId: string) =>
-      (await db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst()) !==
-      undefined,
-
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst(),
 
@@ -38,9 +34,19 @@ export function createApiKeysRepository(db: Kysely<DB>) {
         .executeTakeFirst(),
 
     /** Newest first; `after` is the (createdAt, id) of the previous page's last row. */
-    list: (options: { limit: number; after?: [string, string]; includeRevoked: boolean }) => {
+    list: (options: {
+      limit: number
+      after?: [string, string]
+      includeRevoked: boolean
+      /** Only keys scoped inside this subtree (a scoped admin's view); null: all. */
+      scopePath: string | null
+    }) => {
       let query = db.selectFrom('api_keys').selectAll()
       if (!options.includeRevoked) query = query.where('revoked_at', 'is', null)
+      if (options.scopePath !== null)
+        query = query.where(
+          sql<boolean>`scope_unit_id in (select id from units where path <@ ${options.scopePath}::ltree)`,
+        )
       if (options.after) {
         const [createdAt, id] = options.after
         query = query.where(

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { notFound, unprocessable } from '../../http/errors.js'
+import { forbidden, notFound, unprocessable } from '../../http/errors.js'
 import { replyNotModified, etagOf } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { recordAudit } from '../audit/index.js'
+import type { UnitsService } from '../units/index.js'
 import { type ApiKeyRow, createApiKeysRepository } from './api-keys.repository.js'
 import {
   type ApiKey,
@@ -17,7 +18,7 @@ import {
   CreatedApiKeySchema,
 } from './api-keys.schemas.js'
 import { generateKey, hashKey, keyPrefix } from './api-keys.secrets.js'
-import { actorOf, requireRole } from './authentication.js'
+import { type Principal, actorOf, requireRole } from './authentication.js'
 
 const tags = ['api-keys']
 
@@ -34,9 +35,49 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   }
 }
 
-export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
+export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  units: UnitsService
+}> = async (app, { db, units }) => {
   const keys = createApiKeysRepository(db)
   app.addHook('onRequest', requireRole('admin'))
+
+  /**
+   * What a scoped admin may manage: keys scoped inside its own subtree, never an unscoped key or
+   * one scoped elsewhere (those read as keys that do not exist).
+   */
+  async function manageable(row: ApiKeyRow | undefined, principal: Principal | null) {
+    if (!row) return undefined
+    const scopePath = await units.scopePathOf(principal)
+    if (scopePath === null) return row
+    if (row.scope_unit_id === null) return undefined
+    const scope = await units.repository.findById(row.scope_unit_id)
+    return scope && units.inScope(scope, scopePath) ? row : undefined
+  }
+
+  /** The new key's scope: inside a scoped admin's subtree (its own scope when none is given). */
+  async function scopeFor(requested: string | null | undefined, principal: Principal | null) {
+    const own = principal?.scopeUnitId ?? null
+    if (requested === undefined) return own
+    if (requested === null) {
+      if (own === null) return null
+      throw forbidden(
+        'A scoped admin cannot create a key without a scope: give a unit inside its own subtree.',
+        'OUT_OF_SCOPE',
+      )
+    }
+    const unit = await units.repository.findById(requested.toLowerCase())
+    if (!unit)
+      throw unprocessable('UNKNOWN_SCOPE_UNIT', `No unit ${requested} to scope the key to.`, [
+        { pointer: '/scope', code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id' },
+      ])
+    if (!units.inScope(unit, await units.scopePathOf(principal)))
+      throw forbidden(
+        `Unit ${requested} is outside this key's scope: a scoped admin creates keys inside its own subtree.`,
+        'OUT_OF_SCOPE',
+      )
+    return unit.id
+  }
 
   app.post('', {
     schema: {
@@ -47,13 +88,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
       response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      if (request.body.scope && !(await keys.scopeUnitExists(request.body.scope))) {
-        throw unprocessable(
-          'UNKNOWN_SCOPE_UNIT',
-          `No unit ${request.body.scope} to scope the key to.`,
-          [{ pointer: '/scope', code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id' }],
-        )
-      }
+      const scope = await scopeFor(request.body.scope, request.principal)
       const key = generateKey()
       const actor = actorOf(request)
       const created = await db.transaction().execute(async (tx) => {
@@ -61,7 +96,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
           {
             name: request.body.name.normalize('NFC').trim(),
             role: request.body.role,
-            scope_unit_id: request.body.scope ?? null,
+            scope_unit_id: scope,
             source: request.body.source ?? null,
             key_hash: hashKey(key),
             key_prefix: keyPrefix(key),
@@ -96,7 +131,13 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
     handler: async (request) => {
       const { limit, cursor, includeRevoked } = request.query
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined
-      const rows = await keys.list({ limit, includeRevoked, ...(after ? { after } : {}) })
+      const scopePath = await units.scopePathOf(request.principal)
+      const rows = await keys.list({
+        limit,
+        includeRevoked,
+        scopePath,
+        ...(after ? { after } : {}),
+      })
       return toPage(rows, limit, toApiKey, (row) => [row.created_at.toISOString(), row.id])
     },
   })
@@ -114,7 +155,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
       },
     },
     handler: async (request, reply) => {
-      const row = await keys.findById(request.params.id)
+      const row = await manageable(await keys.findById(request.params.id), request.principal)
       if (!row) throw notFound(`No API key ${request.params.id}.`)
       const apiKey = toApiKey(row)
       if (replyNotModified(request, reply, etagOf(apiKey))) return reply
@@ -136,7 +177,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = asyn
     handler: async (request, reply) => {
       const { id } = request.params
       await db.transaction().execute(async (tx) => {
-        const before = await keys.findById(id, tx)
+        const before = await manageable(await keys.findById(id, tx), request.principal)
         if (!before) throw notFound(`No API key ${id}.`)
         const revoked = await keys.revoke(id, tx)
         // Revoking twice is not an error: the key is revoked either way.

@@ -7,6 +7,7 @@ import { serviceUnavailable } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.schema.js'
 
 const tags = ['operations']
+const READINESS_TIMEOUT_MS = 2000
 const Status = (title: string) => Type.Object({ status: Type.String() }, { title })
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
@@ -30,12 +31,23 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async
       response: { 200: Status('Readiness'), ...problemResponses(503) },
     },
     handler: async () => {
-      try {
+      // Its own short deadline: a load balancer must learn within seconds that the database hangs.
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('readiness deadline')), READINESS_TIMEOUT_MS)
+      })
+      const check = async () => {
         await sql`select 1`.execute(db)
-      } catch {
-        throw serviceUnavailable('The database is unreachable.')
+        return pendingMigrations(db)
       }
-      const pending = await pendingMigrations(db)
+      let pending: string[]
+      try {
+        pending = await Promise.race([check(), deadline])
+      } catch {
+        throw serviceUnavailable('The database is unreachable or does not answer in time.')
+      } finally {
+        clearTimeout(timer)
+      }
       if (pending.length > 0)
         throw serviceUnavailable(`Migrations not yet applied: ${pending.join(', ')}.`)
       return { status: 'ready' }

@@ -59,7 +59,7 @@ export function createUnitsRepository(db: Kysely<DB>) {
     periodsOfCode: (code: string, tx: Kysely<DB> = db) =>
       tx
         .selectFrom('units')
-        .select(['valid_from', 'valid_to', 'name'])
+        .select(['valid_from', 'valid_to', 'name', 'path'])
         .where('code', '=', code)
         .orderBy(sql`valid_from nulls first`)
         .execute(),

@@ -55,9 +55,19 @@ export function createUnitsService(db: Kysely<DB>) {
     return scopePath === null || row.path === scopePath || row.path.startsWith(`${scopePath}.`)
   }
 
-  async function notFoundFor(ref: string, date: string, tx: Kysely<DB> = db) {
+  /**
+   * The 404 for a ref, naming the other periods of its code that the caller may see: outside
+   * a key's scope a code reads exactly like a code nobody has.
+   */
+  async function notFoundFor(
+    ref: string,
+    date: string,
+    principal: Principal | null,
+    tx: Kysely<DB> = db,
+  ) {
     if (UUID_PATTERN.test(ref)) return notFound(`No unit ${ref}.`, 'UNIT_NOT_FOUND')
-    const periods = await units.periodsOfCode(ref, tx)
+    const scopePath = await scopePathOf(principal, tx)
+    const periods = (await units.periodsOfCode(ref, tx)).filter((p) => inScope(p, scopePath))
     if (periods.length === 0) return notFound(`No unit has the code ${ref}.`, 'UNIT_NOT_FOUND')
     const valid = periods
       .map((p) => `${p.name} from ${describeValidity(p.valid_from, p.valid_to)}`)
@@ -82,13 +92,13 @@ export function createUnitsService(db: Kysely<DB>) {
     const row = UUID_PATTERN.test(ref)
       ? await units.findById(ref.toLowerCase(), tx)
       : await units.findByCodeOn(ref, date, tx)
-    if (!row) throw await notFoundFor(ref, date, tx)
+    if (!row) throw await notFoundFor(ref, date, principal, tx)
     await assertInScope(
       row.path,
       principal,
       access,
       `Unit ${ref}`,
-      () => notFoundFor(ref, date, tx),
+      () => notFoundFor(ref, date, principal, tx),
       tx,
     )
     return row
