@@ -46,12 +46,16 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
    * What a scoped admin may manage: keys scoped inside its own subtree, never an unscoped key or
    * one scoped elsewhere (those read as keys that do not exist).
    */
-  async function manageable(row: ApiKeyRow | undefined, principal: Principal | null) {
+  async function manageable(
+    row: ApiKeyRow | undefined,
+    principal: Principal | null,
+    tx: Kysely<DB> = db,
+  ) {
     if (!row) return undefined
-    const scopePath = await units.scopePathOf(principal)
+    const scopePath = await units.scopePathOf(principal, tx)
     if (scopePath === null) return row
     if (row.scope_unit_id === null) return undefined
-    const scope = await units.repository.findById(row.scope_unit_id)
+    const scope = await units.repository.findById(row.scope_unit_id, tx)
     return scope && units.inScope(scope, scopePath) ? row : undefined
   }
 
@@ -177,7 +181,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { id } = request.params
       await db.transaction().execute(async (tx) => {
-        const before = await manageable(await keys.findById(id, tx), request.principal)
+        const before = await manageable(await keys.findById(id, tx), request.principal, tx)
         if (!before) throw notFound(`No API key ${id}.`)
         const revoked = await keys.revoke(id, tx)
         // Revoking twice is not an error: the key is revoked either way.

@@ -234,3 +234,50 @@ describe('GET and DELETE /v1/api-keys/{id}', () => {
     expect(malformed.body.errors).toEqual([expect.objectContaining({ pointer: 'id' })])
   })
 })
+
+describe('a scoped admin', () => {
+  it('creates keys only inside its subtree (its own scope by default) and sees and revokes only those', async () => {
+    const unit = (code: string, kind: string, parentCode?: string) =>
+      t
+        .admin()
+        .post('/v1/units')
+        .send({ code, name: `Đơn vị ${code}`, kind, ...(parentCode ? { parentCode } : {}) })
+        .expect(201)
+        .then((r) => r.body.id as string)
+    await unit('63', 'province')
+    const a = await unit('631', 'district', '63')
+    const b = await unit('632', 'district', '63')
+    const communeA = await unit('63101', 'commune', '631')
+    const scopedAdmin = (
+      await t.admin().post('/v1/api-keys').send({ name: 'A', role: 'admin', scope: a }).expect(201)
+    ).body.key
+    const elsewhere = (
+      await t.admin().post('/v1/api-keys').send({ name: 'B', role: 'viewer', scope: b }).expect(201)
+    ).body
+    const as = () => t.http().set('authorization', `Bearer ${scopedAdmin}`)
+
+    const byDefault = await as()
+      .post('/v1/api-keys')
+      .send({ name: 'x', role: 'viewer' })
+      .expect(201)
+    expect(byDefault.body.scope).toBe(a)
+    const inside = await as()
+      .post('/v1/api-keys')
+      .send({ name: 'y', role: 'editor', scope: communeA })
+      .expect(201)
+    expect(inside.body.scope).toBe(communeA)
+    await as().post('/v1/api-keys').send({ name: 'z', role: 'viewer', scope: null }).expect(403)
+    await as().post('/v1/api-keys').send({ name: 'z', role: 'viewer', scope: b }).expect(403)
+
+    const listed = (await as().get('/v1/api-keys?limit=100').expect(200)).body.items.map(
+      (k: { scope: string }) => k.scope,
+    )
+    expect(listed.length).toBeGreaterThanOrEqual(3)
+    expect(listed.every((scope: string) => scope === a || scope === communeA)).toBe(true)
+    await as().get(`/v1/api-keys/${elsewhere.id}`).expect(404)
+    await as().delete(`/v1/api-keys/${elsewhere.id}`).expect(404)
+    await as().delete(`/v1/api-keys/${inside.body.id}`).expect(204)
+    // The key in B still works.
+    await t.http().get('/v1/units/632').set('authorization', `Bearer ${elsewhere.key}`).expect(200)
+  })
+})
