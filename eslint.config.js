@@ -21,6 +21,23 @@ export default tseslint.config(
     },
   },
   {
+    // A module uses another only through its public index.ts, never its internal files.
+    files: ['src/modules/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[a-z-]+/(?!index\\.js$)',
+              message: 'Import another module through its index.js only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Command-line entries and tests talk to a terminal on purpose.
     files: ['src/bin/**', 'bench/**', 'test/**', '.ci/**'],
     rules: { 'no-console': 'off' },

@@ -16,10 +16,11 @@ import { swaggerOptions } from './http/openapi.js'
 import { ProblemSchema } from './http/problem.schema.js'
 import { requestIdOf } from './http/request-id.js'
 import { createLogger } from './logger.js'
+import { authenticate } from './http/caller.js'
 import {
   apiKeysRoutes,
-  authenticateAll,
   createApiKeysRepository,
+  createCallerLookup,
 } from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { certificationsRoutes } from './modules/certifications/index.js'
@@ -96,7 +97,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
 
   await app.register(
     async (v1) => {
-      authenticateAll(v1, createApiKeysRepository(db), config.adminApiKey)
+      authenticate(v1, createCallerLookup(createApiKeysRepository(db), config.adminApiKey))
       registerIdempotency(v1, db)
       const units = createUnitsService(db)
       await v1.register(apiKeysRoutes, { prefix: '/api-keys', db, units })

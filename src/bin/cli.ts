@@ -6,7 +6,7 @@ import { type Config, loadConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import type { DB } from '../db/schema.js'
-import type { Actor } from '../modules/audit/index.js'
+import type { Actor } from '../http/caller.js'
 import { explainStartupError } from '../startup-errors.js'
 
 /** Runs `main` over the configured, migrated database; any failure ends the process with one line. */

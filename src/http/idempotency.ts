@@ -75,7 +75,7 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
         { pointer: 'idempotency-key', code: 'INVALID_IDEMPOTENCY_KEY', detail: 'is not valid' },
       ])
     }
-    const principal = request.principal?.keyId ?? 'admin-api-key'
+    const principal = request.caller?.keyId ?? 'admin-api-key'
     const hash = requestHash(request)
     await sweep()
     // Reserve the key, or take over one that expired or whose first request died.

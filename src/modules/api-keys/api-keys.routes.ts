@@ -18,7 +18,7 @@ import {
   CreatedApiKeySchema,
 } from './api-keys.schemas.js'
 import { generateKey, hashKey, keyPrefix } from './api-keys.secrets.js'
-import { type Principal, actorOf, requireRole } from './authentication.js'
+import { type Caller, actorOf, requireRole } from '../../http/caller.js'
 
 const tags = ['api-keys']
 
@@ -48,11 +48,11 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
    */
   async function manageable(
     row: ApiKeyRow | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     tx: Kysely<DB> = db,
   ) {
     if (!row) return undefined
-    const scopePath = await units.scopePathOf(principal, tx)
+    const scopePath = await units.scopePathOf(caller, tx)
     if (scopePath === null) return row
     if (row.scope_unit_id === null) return undefined
     const scope = await units.repository.findById(row.scope_unit_id, tx)
@@ -60,8 +60,8 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   }
 
   /** The new key's scope: inside a scoped admin's subtree (its own scope when none is given). */
-  async function scopeFor(requested: string | null | undefined, principal: Principal | null) {
-    const own = principal?.scopeUnitId ?? null
+  async function scopeFor(requested: string | null | undefined, caller: Caller | null) {
+    const own = caller?.scopeUnitId ?? null
     if (requested === undefined) return own
     if (requested === null) {
       if (own === null) return null
@@ -75,7 +75,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       throw unprocessable('UNKNOWN_SCOPE_UNIT', `No unit ${requested} to scope the key to.`, [
         { pointer: '/scope', code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id' },
       ])
-    if (!units.inScope(unit, await units.scopePathOf(principal)))
+    if (!units.inScope(unit, await units.scopePathOf(caller)))
       throw forbidden(
         `Unit ${requested} is outside this key's scope: a scoped admin creates keys inside its own subtree.`,
         'OUT_OF_SCOPE',
@@ -92,7 +92,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const scope = await scopeFor(request.body.scope, request.principal)
+      const scope = await scopeFor(request.body.scope, request.caller)
       const key = generateKey()
       const actor = actorOf(request)
       const created = await db.transaction().execute(async (tx) => {
@@ -135,7 +135,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request) => {
       const { limit, cursor, includeRevoked } = request.query
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined
-      const scopePath = await units.scopePathOf(request.principal)
+      const scopePath = await units.scopePathOf(request.caller)
       const rows = await keys.list({
         limit,
         includeRevoked,
@@ -159,7 +159,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const row = await manageable(await keys.findById(request.params.id), request.principal)
+      const row = await manageable(await keys.findById(request.params.id), request.caller)
       if (!row) throw notFound(`No API key ${request.params.id}.`)
       const apiKey = toApiKey(row)
       if (replyNotModified(request, reply, etagOf(apiKey))) return reply
@@ -181,7 +181,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { id } = request.params
       await db.transaction().execute(async (tx) => {
-        const before = await manageable(await keys.findById(id, tx), request.principal, tx)
+        const before = await manageable(await keys.findById(id, tx), request.caller, tx)
         if (!before) throw notFound(`No API key ${id}.`)
         const revoked = await keys.revoke(id, tx)
         // Revoking twice is not an error: the key is revoked either way.

@@ -1,8 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 
-export const ROLES = ['viewer', 'editor', 'admin'] as const
-export type Role = (typeof ROLES)[number]
+import { ROLES } from '../../http/caller.js'
 
 export const RoleSchema = Type.Enum([...ROLES], {
   description:

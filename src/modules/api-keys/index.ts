@@ -1,3 +1,3 @@
 export { apiKeysRoutes } from './api-keys.routes.js'
 export { createApiKeysRepository } from './api-keys.repository.js'
-export { actorOf, authenticateAll, type Principal, requireRole } from './authentication.js'
+export { createCallerLookup } from './api-keys.lookup.js'

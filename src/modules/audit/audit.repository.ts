@@ -1,11 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { AuditAction, DB } from '../../db/schema.js'
 
-export interface Actor {
-  keyId: string | null
-  name: string
-  requestId: string | null
-}
+import type { Actor } from '../../http/caller.js'
 
 export interface AuditEntry {
   action: AuditAction

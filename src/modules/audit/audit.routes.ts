@@ -5,7 +5,7 @@ import { today } from '../../http/dates.js'
 import { badRequest } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { requireRole } from '../api-keys/index.js'
+import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
 
@@ -36,9 +36,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request) => {
       const q = request.query
       const unit = q.unit
-        ? await units.resolve(q.unit, q.asOf ?? today(), request.principal)
+        ? await units.resolve(q.unit, q.asOf ?? today(), request.caller)
         : undefined
-      const scopePath = await units.scopePathOf(request.principal)
+      const scopePath = await units.scopePathOf(request.caller)
       const after = q.cursor ? eventIdOf(q.cursor) : undefined
       let query = db.selectFrom('audit_events as a').selectAll('a')
       const paths = [unit?.path, scopePath].filter((p): p is string => !!p)

@@ -1,2 +1,2 @@
-export { type Actor, recordAudit } from './audit.repository.js'
+export { recordAudit } from './audit.repository.js'
 export { auditRoutes } from './audit.routes.js'

@@ -8,7 +8,7 @@ import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import type { ReportsService } from '../reports/index.js'
 import type { UnitsService } from '../units/index.js'
 import {
@@ -43,7 +43,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       response: { 201: CampaignSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const campaign = await service.create(request.body, request.principal, actorOf(request))
+      const campaign = await service.create(request.body, request.caller, actorOf(request))
       return reply
         .code(201)
         .header('location', `/v1/campaigns/${campaign.code}`)
@@ -64,10 +64,10 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       const q = request.query
       const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
       const asOf = q.year !== undefined ? `${q.year}-12-31` : today()
-      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
       const rows = await service.list({
         limit: q.limit,
-        principal: request.principal,
+        caller: request.caller,
         ...(under ? { underPath: under.path } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(after ? { after } : {}),
@@ -89,9 +89,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const campaign = toCampaign(
-        await service.find(request.params.code, request.principal, 'read'),
-      )
+      const campaign = toCampaign(await service.find(request.params.code, request.caller, 'read'))
       if (replyNotModified(request, reply, etagOf(campaign))) return reply
       return campaign
     },
@@ -112,7 +110,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const current = await service.find(request.params.code, request.principal, 'write')
+      const current = await service.find(request.params.code, request.caller, 'write')
       if (request.headers['if-match'] === undefined)
         throw preconditionRequired('Send If-Match with the campaign’s ETag.')
       const campaign = await service.patch(
@@ -139,7 +137,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const current = await service.find(request.params.code, request.principal, 'write')
+      const current = await service.find(request.params.code, request.caller, 'write')
       await service.remove(current, request.headers['if-match'], actorOf(request))
       return reply.code(204).send(null)
     },
@@ -154,13 +152,11 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       response: { 200: ProgressSchema, ...problemResponses(400, 401, 403, 404, 503) },
     },
     handler: async (request) => {
-      const campaign = toCampaign(
-        await service.find(request.params.code, request.principal, 'read'),
-      )
+      const campaign = toCampaign(await service.find(request.params.code, request.caller, 'read'))
       // The summary of the campaign's scope and year already measures every campaign set there.
       const summary = await reports.summary(
         { ref: campaign.scope.id, year: campaign.year, hierarchy: 'year' },
-        request.principal,
+        request.caller,
       )
       return {
         campaign: { code: campaign.code, name: campaign.name, year: campaign.year },

@@ -4,8 +4,9 @@ import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import { lockMatching } from '../../http/etag.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import type { Target } from '../reports/index.js'
 import { type UnitsService, assertValidDuring } from '../units/index.js'
 import type { Campaign, CreateCampaign, PatchCampaign } from './campaigns.schemas.js'
@@ -54,18 +55,18 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
         'u.path as unit_path',
       ])
 
-  async function find(code: string, principal: Principal | null, access: 'read' | 'write') {
+  async function find(code: string, caller: Caller | null, access: 'read' | 'write') {
     const missing = () => notFound(`No campaign ${code}.`, 'CAMPAIGN_NOT_FOUND')
     const row = await withUnit(db).where('c.code', '=', code).executeTakeFirst()
     if (!row) throw missing()
-    await units.assertInScope(row.unit_path, principal, access, `Campaign ${code}`, missing)
+    await units.assertInScope(row.unit_path, caller, access, `Campaign ${code}`, missing)
     return row
   }
 
-  async function create(body: CreateCampaign, principal: Principal | null, actor: Actor) {
+  async function create(body: CreateCampaign, caller: Caller | null, actor: Actor) {
     checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
-      const scope = await units.resolve(body.scopeRef, `${body.year}-12-31`, principal, 'write', tx)
+      const scope = await units.resolve(body.scopeRef, `${body.year}-12-31`, caller, 'write', tx)
       assertValidDuring(
         scope,
         `${body.year}-01-01`,
@@ -163,9 +164,9 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     year?: number
     underPath?: string
     after?: string
-    principal: Principal | null
+    caller: Caller | null
   }) {
-    const scopePath = await units.scopePathOf(p.principal)
+    const scopePath = await units.scopePathOf(p.caller)
     let query = withUnit(db)
     if (p.year !== undefined) query = query.where('c.year', '=', p.year)
     if (p.underPath) query = query.where(sql<boolean>`u.path <@ ${p.underPath}::ltree`)

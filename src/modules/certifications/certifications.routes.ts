@@ -6,7 +6,7 @@ import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toCertification } from './certifications.mapper.js'
 import { LEGAL_BASES } from './certifications.rules.js'
@@ -57,7 +57,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         request.query.asOf,
         request.body,
         { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
-        request.principal,
+        request.caller,
         actorOf(request),
       )
       if (created)
@@ -83,7 +83,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const { ref, year } = request.params
-      const certification = await service.get(ref, year, request.query.asOf, request.principal)
+      const certification = await service.get(ref, year, request.query.asOf, request.caller)
       if (replyNotModified(request, reply, etagOf(certification))) return reply
       return certification
     },
@@ -111,7 +111,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         request.query.asOf,
         request.query.reason,
         request.headers['if-match'],
-        request.principal,
+        request.caller,
         actorOf(request),
       )
       return reply.code(204).send(null)
@@ -129,12 +129,12 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request) => {
       const q = request.query
       const asOf = q.asOf ?? (q.year !== undefined ? endOfYear(q.year) : today())
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
-      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
       const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [number, string, string]) : undefined
       const rows = await service.repository.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.principal),
+        scopePath: await units.scopePathOf(request.caller),
         status: q.status,
         ...(cursor ? { after: cursor } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),

@@ -12,8 +12,9 @@ import {
   assertPutPreconditions,
   etagOf,
 } from '../../http/etag.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
 import { toCertification } from './certifications.mapper.js'
 import {
@@ -80,21 +81,16 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     ref: string,
     year: number,
     asOf: string | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     access: 'read' | 'write',
     tx: Kysely<DB> = db,
   ) {
-    return units.resolve(ref, asOf ?? endOfYear(year), principal, access, tx)
+    return units.resolve(ref, asOf ?? endOfYear(year), caller, access, tx)
   }
 
   /** The active record, or 404 (saying when and why it was withdrawn, if it was). */
-  async function get(
-    ref: string,
-    year: number,
-    asOf: string | undefined,
-    principal: Principal | null,
-  ) {
-    const unit = await unitFor(ref, year, asOf, principal, 'read')
+  async function get(ref: string, year: number, asOf: string | undefined, caller: Caller | null) {
+    const unit = await unitFor(ref, year, asOf, caller, 'read')
     const row = await repository.find(unit.id, year)
     if (!row) throw notFound(`${unit.name} (${unit.code}) has no certification record for ${year}.`)
     if (row.withdrawn_at)
@@ -111,7 +107,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     asOf: string | undefined,
     body: PutCertification,
     preconditions: Preconditions,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
   ): Promise<{ created: boolean; certification: Certification }> {
     if (year > Number(today().slice(0, 4))) {
@@ -120,7 +116,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
       ])
     }
     return db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, year, asOf, principal, 'write', tx)
+      const unit = await unitFor(ref, year, asOf, caller, 'write', tx)
       assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
       assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
       const values = checkBody(year, unit, body)
@@ -157,11 +153,11 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     asOf: string | undefined,
     reason: string,
     ifMatch: string | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
   ): Promise<void> {
     await db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, year, asOf, principal, 'write', tx)
+      const unit = await unitFor(ref, year, asOf, caller, 'write', tx)
       await lockKey(tx, 'certification', unit.id, year)
       const existing = await repository.find(unit.id, year, tx)
       if (!existing || existing.withdrawn_at)

@@ -8,7 +8,7 @@ import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toMeeting } from './meetings.mapper.js'
 import {
@@ -41,7 +41,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       response: { 201: MeetingSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const meeting = await service.create(request.body, request.principal, actorOf(request))
+      const meeting = await service.create(request.body, request.caller, actorOf(request))
       return reply
         .code(201)
         .header('location', `/v1/meetings/${meeting.id}`)
@@ -61,12 +61,12 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request) => {
       const q = request.query
       const asOf = q.asOf ?? q.to ?? today()
-      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
       const cursor = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined
       const rows = await service.repository.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.principal),
+        scopePath: await units.scopePathOf(request.caller),
         ...(cursor ? { after: cursor } : {}),
         ...(under ? { underPath: under.path } : {}),
         ...(unit ? { unitId: unit.id } : {}),
@@ -92,7 +92,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const meeting = toMeeting(await service.find(request.params.id, request.principal, 'read'))
+      const meeting = toMeeting(await service.find(request.params.id, request.caller, 'read'))
       if (replyNotModified(request, reply, etagOf(meeting))) return reply
       return meeting
     },
@@ -110,7 +110,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       response: { 200: MeetingSchema, ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503) },
     },
     handler: async (request, reply) => {
-      const current = await service.find(request.params.id, request.principal, 'write')
+      const current = await service.find(request.params.id, request.caller, 'write')
       if (request.headers['if-match'] === undefined)
         throw preconditionRequired(
           'Send If-Match with the meeting’s ETag, so that no other change is overwritten.',
@@ -119,7 +119,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
         current,
         request.body,
         request.headers['if-match'],
-        request.principal,
+        request.caller,
         actorOf(request),
       )
       return reply.header('etag', etagOf(meeting)).send(meeting)
@@ -140,7 +140,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     handler: async (request, reply) => {
-      const current = await service.find(request.params.id, request.principal, 'write')
+      const current = await service.find(request.params.id, request.caller, 'write')
       await service.remove(current, request.headers['if-match'], actorOf(request))
       return reply.code(204).send(null)
     },

@@ -6,8 +6,9 @@ import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import {
   ADMINISTRATIVE_KINDS,
   COMMUNE_LEVEL_KINDS,
@@ -67,10 +68,10 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     ref: string,
     heldOn: string,
     format: Meeting['format'],
-    principal: Principal | null,
+    caller: Caller | null,
     tx: Kysely<DB>,
   ): Promise<UnitRow> {
-    const unit = await units.resolve(ref, heldOn, principal, 'write', tx)
+    const unit = await units.resolve(ref, heldOn, caller, 'write', tx)
     assertKind(unit, HOST_KINDS[format], '/unitRef', `A ${format} is held at`)
     assertValidDuring(unit, heldOn, heldOn, '/unitRef', heldOn)
     return unit
@@ -79,14 +80,14 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
   /** The meeting if the caller may see it: outside the scope, reads 404 and writes 403. */
   async function find(
     id: string,
-    principal: Principal | null,
+    caller: Caller | null,
     access: 'read' | 'write',
     tx: Kysely<DB> = db,
   ): Promise<MeetingRow> {
     const missing = () => notFound(`No meeting ${id}.`, 'MEETING_NOT_FOUND')
     const row = await repository.findById(id, tx)
     if (!row) throw missing()
-    await units.assertInScope(row.unit_path, principal, access, `Meeting ${id}`, missing, tx)
+    await units.assertInScope(row.unit_path, caller, access, `Meeting ${id}`, missing, tx)
     return row
   }
 
@@ -100,13 +101,13 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     )
   }
 
-  async function create(body: CreateMeeting, principal: Principal | null, actor: Actor) {
+  async function create(body: CreateMeeting, caller: Caller | null, actor: Actor) {
     assertHeldOn(body.heldOn)
-    const source = principal?.source ?? 'unknown'
+    const source = caller?.source ?? 'unknown'
     const externalId = body.externalId ? cleanText(body.externalId) : null
     try {
       return await db.transaction().execute(async (tx) => {
-        const unit = await hostUnit(body.unitRef, body.heldOn, body.format, principal, tx)
+        const unit = await hostUnit(body.unitRef, body.heldOn, body.format, caller, tx)
         if (externalId) {
           const duplicate = await externalIdConflict(source, externalId, tx)
           if (duplicate) throw duplicate
@@ -148,7 +149,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     found: MeetingRow,
     body: PatchMeeting,
     ifMatch: string | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
   ) {
     return db.transaction().execute(async (tx) => {
@@ -158,8 +159,8 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
       assertHeldOn(heldOn)
       const unit =
         body.unitRef !== undefined
-          ? await hostUnit(body.unitRef, heldOn, format, principal, tx)
-          : await hostUnit(current.unit_id, heldOn, format, principal, tx)
+          ? await hostUnit(body.unitRef, heldOn, format, caller, tx)
+          : await hostUnit(current.unit_id, heldOn, format, caller, tx)
       const row = await repository.update(
         current.id,
         {

@@ -6,7 +6,7 @@ import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toReeducation } from './reeducation.mapper.js'
 import {
@@ -54,7 +54,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         request.query.asOf,
         request.body,
         { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
-        request.principal,
+        request.caller,
         actorOf(request),
       )
       if (created)
@@ -78,7 +78,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const { ref, period } = request.params
-      const record = await service.get(ref, period, request.query.asOf, request.principal)
+      const record = await service.get(ref, period, request.query.asOf, request.caller)
       if (replyNotModified(request, reply, etagOf(record))) return reply
       return record
     },
@@ -105,7 +105,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         period,
         request.query.asOf,
         request.headers['if-match'],
-        request.principal,
+        request.caller,
         actorOf(request),
       )
       return reply.code(204).send(null)
@@ -124,14 +124,14 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       const q = request.query
       const period = q.period ? periodOf(q.period) : undefined
       const asOf = q.asOf ?? period?.endsOn ?? (q.year !== undefined ? `${q.year}-12-31` : today())
-      const under = q.under ? await units.resolve(q.under, asOf, request.principal) : undefined
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.principal) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
+      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
       const cursor = q.cursor
         ? (decodeCursor(q.cursor, 4) as [string, string, string, string])
         : undefined
       const rows = await service.repository.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.principal),
+        scopePath: await units.scopePathOf(request.caller),
         ...(cursor ? { after: cursor } : {}),
         ...(under ? { underPath: under.path } : {}),
         ...(unit ? { unitId: unit.id } : {}),

@@ -11,8 +11,9 @@ import {
   assertPutPreconditions,
   etagOf,
 } from '../../http/etag.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import {
   COMMUNE_LEVEL_KINDS,
   type UnitsService,
@@ -53,19 +54,14 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     ref: string,
     period: Period,
     asOf: string | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     access: 'read' | 'write',
     tx: Kysely<DB> = db,
-  ) => units.resolve(ref, asOf ?? period.endsOn, principal, access, tx)
+  ) => units.resolve(ref, asOf ?? period.endsOn, caller, access, tx)
 
-  async function get(
-    ref: string,
-    code: string,
-    asOf: string | undefined,
-    principal: Principal | null,
-  ) {
+  async function get(ref: string, code: string, asOf: string | undefined, caller: Caller | null) {
     const period = periodOf(code)
-    const unit = await unitFor(ref, period, asOf, principal, 'read')
+    const unit = await unitFor(ref, period, asOf, caller, 'read')
     const row = await repository.find(unit.id, period.period)
     if (!row) throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
     return toReeducation(row)
@@ -77,7 +73,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     asOf: string | undefined,
     body: PutReeducation,
     preconditions: Preconditions,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
   ): Promise<{ created: boolean; record: Reeducation }> {
     const period = periodOf(code)
@@ -95,7 +91,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       note: body.note ? cleanText(body.note) || null : null,
     }
     return db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
+      const unit = await unitFor(ref, period, asOf, caller, 'write', tx)
       assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
       assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
       // Writers of one unit's period take turns: the check below sees what the last one wrote.
@@ -126,12 +122,12 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     code: string,
     asOf: string | undefined,
     ifMatch: string | undefined,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
   ) {
     const period = periodOf(code)
     await db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, period, asOf, principal, 'write', tx)
+      const unit = await unitFor(ref, period, asOf, caller, 'write', tx)
       await lockKey(tx, 'reeducation', unit.id, period.period)
       const existing = await repository.find(unit.id, period.period, tx)
       if (!existing)

@@ -45,11 +45,11 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService 
       const input = { ref: q.unit, year: q.year, hierarchy: q.hierarchy, asOf: q.asOf }
       const csv = wantsCsv(request, q.format)
       if (q.groupBy === 'child') {
-        const breakdown = await reports.breakdown(input, request.principal)
+        const breakdown = await reports.breakdown(input, request.caller)
         if (csv) return reply.type(CSV).send(breakdownCsv(breakdown))
         return breakdown
       }
-      const summary = await reports.summary(input, request.principal)
+      const summary = await reports.summary(input, request.caller)
       if (csv) return reply.type(CSV).send(summaryCsv(summary))
       return summary
     },

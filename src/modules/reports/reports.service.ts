@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import type { Principal } from '../api-keys/index.js'
+import type { Caller } from '../../http/caller.js'
 import { type UnitsService, isCommuneLevel, toUnitSummary } from '../units/index.js'
 import { type Rows, figuresOf, hasRows, legalFloorOf } from './reports.figures.js'
 import {
@@ -27,12 +27,12 @@ export interface ReportRequest {
 
 export function createReportsService(db: Kysely<DB>, units: UnitsService) {
   /** The unit reported on; without a ref, a scoped key's scope unit, else the whole country. */
-  async function rootOf(request: ReportRequest, principal: Principal | null) {
-    const ref = request.ref ?? principal?.scopeUnitId ?? undefined
+  async function rootOf(request: ReportRequest, caller: Caller | null) {
+    const ref = request.ref ?? caller?.scopeUnitId ?? undefined
     if (ref === undefined) return null
     const asOf =
       request.asOf ?? (request.hierarchy === 'current' ? today() : `${request.year}-12-31`)
-    return units.resolve(ref, asOf, principal)
+    return units.resolve(ref, asOf, caller)
   }
 
   async function rowsFor(scope: ReportScope): Promise<Rows> {
@@ -59,8 +59,8 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
   }
 
   /** The figures of a unit's subtree for a year, with the targets set for it. */
-  async function summary(request: ReportRequest, principal: Principal | null): Promise<Summary> {
-    const root = await rootOf(request, principal)
+  async function summary(request: ReportRequest, caller: Caller | null): Promise<Summary> {
+    const root = await rootOf(request, caller)
     const rows = await rowsFor({
       root,
       year: request.year,
@@ -80,11 +80,8 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
   }
 
   /** The same figures per child unit valid that year (or today, with hierarchy=current). */
-  async function breakdown(
-    request: ReportRequest,
-    principal: Principal | null,
-  ): Promise<Breakdown> {
-    const root = await rootOf(request, principal)
+  async function breakdown(request: ReportRequest, caller: Caller | null): Promise<Breakdown> {
+    const root = await rootOf(request, caller)
     const day = today()
     const [rows, children] = await Promise.all([
       rowsFor({

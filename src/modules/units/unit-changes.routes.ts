@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import { DryRunQuery, UnitChangeBody, UnitChangeResultSchema } from './unit-changes.schemas.js'
 import { createUnitChangesService } from './unit-changes.service.js'
 import { createUnitsService } from './units.service.js'
@@ -33,7 +33,7 @@ export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = 
     handler: async (request, reply) => {
       const result = await changes.apply(
         request.body,
-        request.principal,
+        request.caller,
         actorOf(request),
         request.query.dryRun,
       )

@@ -5,8 +5,9 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cleanText, dayAfter, dayBefore } from '../../http/dates.js'
 import { unprocessable } from '../../http/errors.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
 import type { UnitsService } from './units.service.js'
@@ -60,7 +61,7 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
 
   async function apply(
     change: UnitChange,
-    principal: Principal | null,
+    caller: Caller | null,
     actor: Actor,
     dryRun: boolean,
   ): Promise<UnitChangeResult> {
@@ -95,7 +96,7 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
         const sources: { row: UnitRow; coverage: Coverage }[] = []
         for (const item of change.from) {
           const ref = typeof item === 'string' ? item : item.ref
-          const row = await units.resolve(ref, closeDate, principal, 'write', tx)
+          const row = await units.resolve(ref, closeDate, caller, 'write', tx)
           if (row.valid_from !== null && row.valid_from > closeDate)
             throw unprocessable(
               'NOT_VALID_BEFORE_CHANGE',
@@ -137,12 +138,12 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
         const successors: UnitRow[] = []
         for (const [index, target] of change.to.entries()) {
           if (typeof target === 'string') {
-            successors.push(await units.resolve(target, effective, principal, 'write', tx))
+            successors.push(await units.resolve(target, effective, caller, 'write', tx))
             continue
           }
           const parentRef = target.parentId ?? target.parentCode
           const parent = parentRef
-            ? await units.resolve(parentRef, effective, principal, 'write', tx)
+            ? await units.resolve(parentRef, effective, caller, 'write', tx)
             : single?.parent_id
               ? ((await repo.findById(single.parent_id, tx)) ?? null)
               : null

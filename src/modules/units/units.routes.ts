@@ -8,7 +8,7 @@ import { decodeCursor, toPage } from '../../http/pagination.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../api-keys/index.js'
+import { actorOf, requireRole } from '../../http/caller.js'
 import { listUnits } from './units.list.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
@@ -36,9 +36,9 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   const unitRef = (
     ref: string,
     asOf: string | undefined,
-    request: { principal: Parameters<typeof service.resolve>[2] },
+    request: { caller: Parameters<typeof service.resolve>[2] },
     access: 'read' | 'write' = 'read',
-  ) => service.resolve(ref, asOf ?? today(), request.principal, access)
+  ) => service.resolve(ref, asOf ?? today(), request.caller, access)
   const kindsOf = (kind?: string) => (kind ? (kind.split(',') as UnitKind[]) : undefined)
 
   app.get('', {
@@ -60,7 +60,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         limit: query.limit,
         asOf,
         includeClosed: query.includeClosed,
-        scopePath: await service.scopePathOf(request.principal),
+        scopePath: await service.scopePathOf(request.caller),
         ...(kindsOf(query.kind) ? { kinds: kindsOf(query.kind)! } : {}),
         ...(parent ? { parentId: parent.id } : {}),
         ...(under ? { underPath: under.path } : {}),
@@ -89,7 +89,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       response: { 201: UnitSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const unit = toUnit(await service.create(request.body, request.principal, actorOf(request)))
+      const unit = toUnit(await service.create(request.body, request.caller, actorOf(request)))
       return reply
         .code(201)
         .header('location', `/v1/units/${unit.id}`)
@@ -203,7 +203,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request) => {
       const unit = await unitRef(request.params.ref, request.query.asOf, request)
-      const scopePath = await service.scopePathOf(request.principal)
+      const scopePath = await service.scopePathOf(request.caller)
       const rows = await service.repository.ancestors(unit)
       // Ancestors above a scoped key's unit are outside its scope.
       return { items: rows.filter((row) => service.inScope(row, scopePath)).map(toUnit) }

@@ -11,8 +11,9 @@ import {
   notFound,
   unprocessable,
 } from '../../http/errors.js'
-import type { Principal } from '../api-keys/index.js'
-import { type Actor, recordAudit } from '../audit/index.js'
+import type { Caller } from '../../http/caller.js'
+import type { Actor } from '../../http/caller.js'
+import { recordAudit } from '../audit/index.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { describeValidity, toUnit } from './units.mapper.js'
 import { type NewUnit, type UnitRow, createUnitsRepository } from './units.repository.js'
@@ -35,19 +36,16 @@ function assertOrdered(from: string | null, to: string | null) {
 export function createUnitsService(db: Kysely<DB>) {
   const units = createUnitsRepository(db)
 
-  // A request's principal is read many times (each ref, each list); its scope path once.
-  const scopePaths = new WeakMap<Principal, string>()
+  // A request's caller is read many times (each ref, each list); its scope path once.
+  const scopePaths = new WeakMap<Caller, string>()
 
-  async function scopePathOf(
-    principal: Principal | null,
-    tx: Kysely<DB> = db,
-  ): Promise<string | null> {
-    if (!principal?.scopeUnitId) return null
-    const known = scopePaths.get(principal)
+  async function scopePathOf(caller: Caller | null, tx: Kysely<DB> = db): Promise<string | null> {
+    if (!caller?.scopeUnitId) return null
+    const known = scopePaths.get(caller)
     if (known !== undefined) return known
-    const scope = await units.findById(principal.scopeUnitId, tx)
+    const scope = await units.findById(caller.scopeUnitId, tx)
     const path = scope?.path ?? 'none' // a scope that no longer exists confines to nothing
-    scopePaths.set(principal, path)
+    scopePaths.set(caller, path)
     return path
   }
 
@@ -62,11 +60,11 @@ export function createUnitsService(db: Kysely<DB>) {
   async function notFoundFor(
     ref: string,
     date: string,
-    principal: Principal | null,
+    caller: Caller | null,
     tx: Kysely<DB> = db,
   ) {
     if (UUID_PATTERN.test(ref)) return notFound(`No unit ${ref}.`, 'UNIT_NOT_FOUND')
-    const scopePath = await scopePathOf(principal, tx)
+    const scopePath = await scopePathOf(caller, tx)
     const periods = (await units.periodsOfCode(ref, tx)).filter((p) => inScope(p, scopePath))
     if (periods.length === 0) return notFound(`No unit has the code ${ref}.`, 'UNIT_NOT_FOUND')
     const valid = periods
@@ -85,20 +83,20 @@ export function createUnitsService(db: Kysely<DB>) {
   async function resolve(
     ref: string,
     date: string,
-    principal: Principal | null,
+    caller: Caller | null,
     access: Access = 'read',
     tx: Kysely<DB> = db,
   ): Promise<UnitRow> {
     const row = UUID_PATTERN.test(ref)
       ? await units.findById(ref.toLowerCase(), tx)
       : await units.findByCodeOn(ref, date, tx)
-    if (!row) throw await notFoundFor(ref, date, principal, tx)
+    if (!row) throw await notFoundFor(ref, date, caller, tx)
     await assertInScope(
       row.path,
-      principal,
+      caller,
       access,
       `Unit ${ref}`,
-      () => notFoundFor(ref, date, principal, tx),
+      () => notFoundFor(ref, date, caller, tx),
       tx,
     )
     return row
@@ -110,13 +108,13 @@ export function createUnitsService(db: Kysely<DB>) {
    */
   async function assertInScope(
     path: string,
-    principal: Principal | null,
+    caller: Caller | null,
     access: Access,
     what: string,
     notFoundError: () => HttpProblem | Promise<HttpProblem>,
     tx: Kysely<DB> = db,
   ): Promise<void> {
-    if (inScope({ path }, await scopePathOf(principal, tx))) return
+    if (inScope({ path }, await scopePathOf(caller, tx))) return
     if (access === 'write') throw forbidden(`${what} is outside this key's scope.`, 'OUT_OF_SCOPE')
     throw await notFoundError()
   }
@@ -192,11 +190,7 @@ export function createUnitsService(db: Kysely<DB>) {
     return units.insert(unit, tx)
   }
 
-  async function create(
-    body: CreateUnit,
-    principal: Principal | null,
-    actor: Actor,
-  ): Promise<UnitRow> {
+  async function create(body: CreateUnit, caller: Caller | null, actor: Actor): Promise<UnitRow> {
     if (body.parentId && body.parentCode) {
       throw unprocessable('AMBIGUOUS_PARENT', 'Give parentId or parentCode, not both.', [
         {
@@ -210,9 +204,9 @@ export function createUnitsService(db: Kysely<DB>) {
     const parentRef = body.parentId ?? body.parentCode
     return db.transaction().execute(async (tx) => {
       const parent = parentRef
-        ? await resolve(parentRef, validFrom ?? today(), principal, 'write', tx)
+        ? await resolve(parentRef, validFrom ?? today(), caller, 'write', tx)
         : null
-      if (!parent && (await scopePathOf(principal, tx)) !== null)
+      if (!parent && (await scopePathOf(caller, tx)) !== null)
         throw forbidden('A scoped key may create units only inside its scope.', 'OUT_OF_SCOPE')
       const row = await insertChecked(
         {
