@@ -1,8 +1,11 @@
 // A database that does not answer in time: a write waiting on a lock another session holds, and a
-// frozen server, answer 503 problem+json within the configured timeout instead of hanging.
+// frozen server, answer 503 problem+json within the configured timeout instead of hanging; so does
+// /readyz, within its own shorter deadline.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type AddressInfo, type Socket, connect, createServer } from 'node:net'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { openPostgres } from '../../src/db/database.js'
 import { createTestApp, type TestApp } from '../support/app.js'
 import { onServer, openTestDatabase } from '../support/database.js'
 import { createUnit } from '../support/factories.js'
@@ -56,4 +59,45 @@ describeOnServer('a database that does not answer in time', () => {
       .send({ name: 'Tỉnh Chờ' })
       .expect(200)
   })
+})
+
+describeOnServer('a frozen database server', () => {
+  it('answers 503 within the timeout, and /readyz within its own 2 s', async () => {
+    // A relay between the service and PostgreSQL that, once frozen, forwards nothing either way:
+    // what a server stopped with SIGSTOP, or a cut network, looks like from the service.
+    let frozen = false
+    const sockets = new Set<Socket>()
+    const relay = createServer((client) => {
+      const server = connect(Number(target.port || 5432), target.hostname)
+      sockets.add(client).add(server)
+      client.on('data', (chunk) => frozen || server.write(chunk))
+      server.on('data', (chunk) => frozen || client.write(chunk))
+      const close = () => (client.destroy(), server.destroy())
+      client.on('error', close).on('close', close)
+      server.on('error', close).on('close', close)
+    })
+    const target = new URL(process.env.TEST_DATABASE_URL!)
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(
+      t.database.db,
+    )
+    const via = new URL(databaseUrlFor(process.env.TEST_DATABASE_URL!, rows[0]!.name))
+    via.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`
+    const frozenApp = await createTestApp({}, openPostgres(via.toString(), 2, 800))
+    try {
+      await frozenApp.admin().get('/v1/units?limit=1').expect(200)
+      frozen = true
+      for (const path of ['/readyz', '/v1/units?limit=1']) {
+        const started = Date.now()
+        const response = await frozenApp.admin().get(path)
+        expect({ path, status: response.status }).toEqual({ path, status: 503 })
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(Date.now() - started).toBeLessThan(2_500)
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      relay.close()
+      await frozenApp.close().catch(() => undefined)
+    }
+  }, 30_000)
 })
