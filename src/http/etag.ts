@@ -78,7 +78,12 @@ export async function lockMatching<Row>(
   lockedRead: Promise<Row | undefined>,
   ifMatch: string | undefined,
   represent: (row: Row) => unknown,
+  options: { required?: boolean } = {},
 ): Promise<Row> {
+  if (options.required && ifMatch === undefined)
+    throw preconditionRequired(
+      'Send If-Match with the record’s ETag, so that no other change is overwritten.',
+    )
   const row = await lockedRead
   // Deleted by a concurrent writer since the caller read it: its ETag names a state gone.
   if (!row) throw preconditionFailed('The record was deleted meanwhile; fetch it again.')

@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { preconditionRequired } from '../../http/errors.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
-import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
+import {
+  IfMatchHeaders,
+  IfMatchRequiredHeaders,
+  NotModified,
+} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../../http/caller.js'
 import type { ReportsService } from '../reports/index.js'
@@ -102,7 +105,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Change a campaign’s name or targets (If-Match required)',
       params: CampaignCodeParams,
-      headers: IfMatchHeaders,
+      headers: IfMatchRequiredHeaders,
       body: PatchCampaignBody,
       response: {
         200: CampaignSchema,
@@ -111,8 +114,6 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.code, request.caller, 'write')
-      if (request.headers['if-match'] === undefined)
-        throw preconditionRequired('Send If-Match with the campaign’s ETag.')
       const campaign = await service.patch(
         current,
         request.body,

@@ -120,7 +120,9 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
   ) {
     if (body.targets) checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
-      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign)
+      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign, {
+        required: true,
+      })
       await tx
         .updateTable('campaigns')
         .set({

@@ -4,7 +4,11 @@ import type { DB, UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
-import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
+import {
+  IfMatchHeaders,
+  NotModified,
+  PutPreconditionHeaders,
+} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -97,7 +101,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Withdraw a unit’s assessment for a year, with a reason (kept and audited)',
       params: CertificationParams,
       querystring: WithdrawQuery,
-      headers: PutPreconditionHeaders,
+      headers: IfMatchHeaders,
       response: {
         204: { description: 'Withdrawn', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 412, 503),

@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { preconditionRequired } from '../../http/errors.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
-import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
+import {
+  IfMatchHeaders,
+  IfMatchRequiredHeaders,
+  NotModified,
+} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -105,16 +108,12 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Correct a meeting (If-Match required)',
       params: MeetingIdParams,
-      headers: IfMatchHeaders,
+      headers: IfMatchRequiredHeaders,
       body: PatchMeetingBody,
       response: { 200: MeetingSchema, ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503) },
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.caller, 'write')
-      if (request.headers['if-match'] === undefined)
-        throw preconditionRequired(
-          'Send If-Match with the meeting’s ETag, so that no other change is overwritten.',
-        )
       const meeting = await service.patch(
         current,
         request.body,

@@ -153,7 +153,9 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     actor: Actor,
   ) {
     return db.transaction().execute(async (tx) => {
-      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting)
+      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting, {
+        required: true,
+      })
       const heldOn = body.heldOn ?? current.held_on
       const format = body.format ?? current.format
       assertHeldOn(heldOn)

@@ -4,7 +4,11 @@ import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
-import { NotModified, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
+import {
+  IfMatchHeaders,
+  NotModified,
+  PutPreconditionHeaders,
+} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -92,7 +96,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Delete a unit’s re-education counts for a period (audited)',
       params: ReeducationParams,
       querystring: ReeducationAsOfQuery,
-      headers: PutPreconditionHeaders,
+      headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 412, 503),

@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { preconditionRequired } from '../../http/errors.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
-import { NotModified, IfMatchHeaders } from '../../http/precondition-schemas.js'
+import {
+  IfMatchHeaders,
+  IfMatchRequiredHeaders,
+  NotModified,
+} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { actorOf, requireRole } from '../../http/caller.js'
 import { listUnits } from './units.list.js'
@@ -124,7 +127,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       params: UnitRefParams,
       querystring: AsOfQuery,
       body: PatchUnitBody,
-      headers: IfMatchHeaders,
+      headers: IfMatchRequiredHeaders,
       response: {
         200: UnitSchema,
         ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428, 503),
@@ -132,10 +135,6 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      if (request.headers['if-match'] === undefined)
-        throw preconditionRequired(
-          'Send If-Match with the unit’s ETag, so that no other change is overwritten.',
-        )
       const unit = toUnit(
         await service.patch(current, request.body, request.headers['if-match'], actorOf(request)),
       )
@@ -152,6 +151,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         'Delete a unit entered by mistake (only with no children or records; otherwise close it)',
       params: UnitRefParams,
       querystring: AsOfQuery,
+      headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
         ...problemResponses(400, 401, 403, 404, 409, 412, 503),

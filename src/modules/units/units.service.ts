@@ -238,7 +238,9 @@ export function createUnitsService(db: Kysely<DB>) {
     actor: Actor,
   ): Promise<UnitRow> {
     return db.transaction().execute(async (tx) => {
-      const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit)
+      const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit, {
+        required: true,
+      })
       const validFrom = body.validFrom === undefined ? current.valid_from : body.validFrom
       const validTo = body.validTo === undefined ? current.valid_to : body.validTo
       assertOrdered(validFrom, validTo)
