@@ -5,6 +5,7 @@ import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { created } from '../../http/replies.js'
 import {
   IfMatchHeaders,
   IfMatchRequiredHeaders,
@@ -47,11 +48,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const campaign = await service.create(request.body, request.caller, actorOf(request))
-      return reply
-        .code(201)
-        .header('location', `/v1/campaigns/${campaign.code}`)
-        .header('etag', etagOf(campaign))
-        .send(campaign)
+      return created(reply, `/v1/campaigns/${campaign.code}`, campaign)
     },
   })
 

@@ -4,6 +4,7 @@ import type { DB, UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { putAnswer } from '../../http/replies.js'
 import {
   IfMatchHeaders,
   NotModified,
@@ -64,11 +65,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         request.caller,
         actorOf(request),
       )
-      if (created)
-        void reply
-          .code(201)
-          .header('location', `/v1/units/${certification.unit.id}/certifications/${year}`)
-      return reply.header('etag', etagOf(certification)).send(certification)
+      const location = `/v1/units/${certification.unit.id}/certifications/${year}`
+      return putAnswer(reply, created, location, certification)
     },
   })
 

@@ -5,6 +5,7 @@ import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { created } from '../../http/replies.js'
 import {
   IfMatchHeaders,
   IfMatchRequiredHeaders,
@@ -45,11 +46,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const meeting = await service.create(request.body, request.caller, actorOf(request))
-      return reply
-        .code(201)
-        .header('location', `/v1/meetings/${meeting.id}`)
-        .header('etag', etagOf(meeting))
-        .send(meeting)
+      return created(reply, `/v1/meetings/${meeting.id}`, meeting)
     },
   })
 

@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { putAnswer } from '../../http/replies.js'
 import {
   IfMatchHeaders,
   NotModified,
@@ -61,9 +62,8 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         request.caller,
         actorOf(request),
       )
-      if (created)
-        void reply.code(201).header('location', `/v1/units/${record.unit.id}/reeducation/${period}`)
-      return reply.header('etag', etagOf(record)).send(record)
+      const location = `/v1/units/${record.unit.id}/reeducation/${period}`
+      return putAnswer(reply, created, location, record)
     },
   })
 

@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { etagOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { created } from '../../http/replies.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import {
   IfMatchHeaders,
@@ -93,11 +94,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const unit = toUnit(await service.create(request.body, request.caller, actorOf(request)))
-      return reply
-        .code(201)
-        .header('location', `/v1/units/${unit.id}`)
-        .header('etag', etagOf(unit))
-        .send(unit)
+      return created(reply, `/v1/units/${unit.id}`, unit)
     },
   })
 
