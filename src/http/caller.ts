@@ -69,3 +69,16 @@ export function actorOf(request: FastifyRequest): Actor {
     requestId: request.id,
   }
 }
+
+/**
+ * What a service is told of who asks, as one argument: the caller (its role and scope decide what
+ * it may see and touch) and the actor the audit records.
+ */
+export interface Asking {
+  caller: Caller | null
+  actor: Actor
+}
+
+export function askingOf(request: FastifyRequest): Asking {
+  return { caller: request.caller, actor: actorOf(request) }
+}

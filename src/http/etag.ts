@@ -41,6 +41,28 @@ export interface Preconditions {
   ifNoneMatch?: string | undefined
 }
 
+/** A change to a record found (and scope-checked) before: applied only if If-Match still holds. */
+export interface ConditionalChange<Row, Body> {
+  found: Row
+  body: Body
+  ifMatch: string | undefined
+}
+
+/** A deletion of a record found before, under the same condition. */
+export interface ConditionalRemoval<Row> {
+  found: Row
+  ifMatch: string | undefined
+}
+
+/** The conditional headers of a request. */
+export function preconditionsOf(request: FastifyRequest): Preconditions {
+  const header = (name: string) => {
+    const value = request.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+  return { ifMatch: header('if-match'), ifNoneMatch: header('if-none-match') }
+}
+
 /**
  * The preconditions of a PUT that creates or replaces: `If-None-Match: *` makes it create-only;
  * replacing needs `If-Match` with the current ETag (428 without, 412 on mismatch), except when the

@@ -12,7 +12,7 @@ import {
   NotModified,
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import type { ReportsService } from '../reports/index.js'
 import type { UnitsService } from '../units/index.js'
 import {
@@ -47,7 +47,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       response: { 201: CampaignSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const campaign = await service.create(request.body, request.caller, actorOf(request))
+      const campaign = await service.create(request.body, askingOf(request))
       return created(reply, `/v1/campaigns/${campaign.code}`, campaign)
     },
   })
@@ -112,10 +112,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const current = await service.find(request.params.code, request.caller, 'write')
       const campaign = await service.patch(
-        current,
-        request.body,
-        request.headers['if-match'],
-        actorOf(request),
+        { found: current, body: request.body, ifMatch: request.headers['if-match'] },
+        askingOf(request),
       )
       return reply.header('etag', etagOf(campaign)).send(campaign)
     },
@@ -136,7 +134,10 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.code, request.caller, 'write')
-      await service.remove(current, request.headers['if-match'], actorOf(request))
+      await service.remove(
+        { found: current, ifMatch: request.headers['if-match'] },
+        askingOf(request),
+      )
       return reply.code(204).send(null)
     },
   })

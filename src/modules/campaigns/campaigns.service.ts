@@ -3,9 +3,8 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
-import { lockMatching } from '../../http/etag.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import type { Target } from '../reports/index.js'
 import { type UnitsService, assertValidDuring } from '../units/index.js'
@@ -63,7 +62,7 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     return row
   }
 
-  async function create(body: CreateCampaign, caller: Caller | null, actor: Actor) {
+  async function create(body: CreateCampaign, { caller, actor }: Asking) {
     checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
       const scope = await units.resolve(body.scopeRef, `${body.year}-12-31`, caller, 'write', tx)
@@ -113,10 +112,8 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     withUnit(tx).where('c.id', '=', id).forUpdate('c').executeTakeFirst()
 
   async function patch(
-    found: CampaignRow,
-    body: PatchCampaign,
-    ifMatch: string | undefined,
-    actor: Actor,
+    { found, body, ifMatch }: ConditionalChange<CampaignRow, PatchCampaign>,
+    { actor }: Asking,
   ) {
     if (body.targets) checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
@@ -147,7 +144,7 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove(found: CampaignRow, ifMatch: string | undefined, actor: Actor) {
+  async function remove({ found, ifMatch }: ConditionalRemoval<CampaignRow>, { actor }: Asking) {
     await db.transaction().execute(async (tx) => {
       const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign)
       await tx.deleteFrom('campaigns').where('id', '=', current.id).execute()

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { etagOf, preconditionsOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
@@ -11,7 +11,7 @@ import {
   PutPreconditionHeaders,
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toCertification } from './certifications.mapper.js'
 import { LEGAL_BASES } from './certifications.rules.js'
@@ -57,13 +57,14 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, year } = request.params
       const { created, certification } = await service.put(
-        ref,
-        year,
-        request.query.asOf,
-        request.body,
-        { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
-        request.caller,
-        actorOf(request),
+        {
+          ref,
+          year,
+          asOf: request.query.asOf,
+          body: request.body,
+          preconditions: preconditionsOf(request),
+        },
+        askingOf(request),
       )
       const location = `/v1/units/${certification.unit.id}/certifications/${year}`
       return putAnswer(reply, created, location, certification)
@@ -108,13 +109,14 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, year } = request.params
       await service.withdraw(
-        ref,
-        year,
-        request.query.asOf,
-        request.query.reason,
-        request.headers['if-match'],
-        request.caller,
-        actorOf(request),
+        {
+          ref,
+          year,
+          asOf: request.query.asOf,
+          reason: request.query.reason,
+          ifMatch: request.headers['if-match'],
+        },
+        askingOf(request),
       )
       return reply.code(204).send(null)
     },

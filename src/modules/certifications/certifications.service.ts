@@ -12,8 +12,7 @@ import {
   assertPutPreconditions,
   etagOf,
 } from '../../http/etag.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
 import { toCertification } from './certifications.mapper.js'
@@ -31,6 +30,23 @@ import {
   legalBasisInForce,
 } from './certifications.rules.js'
 import type { Certification, PutCertification } from './certifications.schemas.js'
+
+/** A PUT of one unit's assessment for a year, as the route received it. */
+export interface CertificationPut {
+  ref: string
+  year: number
+  asOf: string | undefined
+  body: PutCertification
+  preconditions: Preconditions
+}
+
+export interface CertificationWithdrawal {
+  ref: string
+  year: number
+  asOf: string | undefined
+  reason: string
+  ifMatch: string | undefined
+}
 
 export const endOfYear = (year: number) => `${year}-12-31`
 
@@ -102,13 +118,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
   }
 
   async function put(
-    ref: string,
-    year: number,
-    asOf: string | undefined,
-    body: PutCertification,
-    preconditions: Preconditions,
-    caller: Caller | null,
-    actor: Actor,
+    { ref, year, asOf, body, preconditions }: CertificationPut,
+    { caller, actor }: Asking,
   ): Promise<{ created: boolean; certification: Certification }> {
     if (year > Number(today().slice(0, 4))) {
       throw unprocessable('YEAR_IN_FUTURE', `The assessment year ${year} has not begun.`, [
@@ -148,13 +159,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
   }
 
   async function withdraw(
-    ref: string,
-    year: number,
-    asOf: string | undefined,
-    reason: string,
-    ifMatch: string | undefined,
-    caller: Caller | null,
-    actor: Actor,
+    { ref, year, asOf, reason, ifMatch }: CertificationWithdrawal,
+    { caller, actor }: Asking,
   ): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, year, asOf, caller, 'write', tx)

@@ -12,7 +12,7 @@ import {
   NotModified,
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toMeeting } from './meetings.mapper.js'
 import {
@@ -45,7 +45,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       response: { 201: MeetingSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const meeting = await service.create(request.body, request.caller, actorOf(request))
+      const meeting = await service.create(request.body, askingOf(request))
       return created(reply, `/v1/meetings/${meeting.id}`, meeting)
     },
   })
@@ -112,11 +112,8 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.caller, 'write')
       const meeting = await service.patch(
-        current,
-        request.body,
-        request.headers['if-match'],
-        request.caller,
-        actorOf(request),
+        { found: current, body: request.body, ifMatch: request.headers['if-match'] },
+        askingOf(request),
       )
       return reply.header('etag', etagOf(meeting)).send(meeting)
     },
@@ -137,7 +134,10 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.caller, 'write')
-      await service.remove(current, request.headers['if-match'], actorOf(request))
+      await service.remove(
+        { found: current, ifMatch: request.headers['if-match'] },
+        askingOf(request),
+      )
       return reply.code(204).send(null)
     },
   })

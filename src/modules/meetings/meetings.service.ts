@@ -4,10 +4,9 @@
 import type { Kysely } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
-import { lockMatching } from '../../http/etag.js'
+import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import {
   ADMINISTRATIVE_KINDS,
@@ -101,7 +100,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     )
   }
 
-  async function create(body: CreateMeeting, caller: Caller | null, actor: Actor) {
+  async function create(body: CreateMeeting, { caller, actor }: Asking) {
     assertHeldOn(body.heldOn)
     const source = caller?.source ?? 'unknown'
     const externalId = body.externalId ? cleanText(body.externalId) : null
@@ -146,11 +145,8 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function patch(
-    found: MeetingRow,
-    body: PatchMeeting,
-    ifMatch: string | undefined,
-    caller: Caller | null,
-    actor: Actor,
+    { found, body, ifMatch }: ConditionalChange<MeetingRow, PatchMeeting>,
+    { caller, actor }: Asking,
   ) {
     return db.transaction().execute(async (tx) => {
       const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting, {
@@ -189,7 +185,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove(found: MeetingRow, ifMatch: string | undefined, actor: Actor) {
+  async function remove({ found, ifMatch }: ConditionalRemoval<MeetingRow>, { actor }: Asking) {
     await db.transaction().execute(async (tx) => {
       const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting)
       await repository.delete(current.id, tx)

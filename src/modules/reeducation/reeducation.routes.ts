@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { etagOf, preconditionsOf, replyNotModified } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
@@ -11,7 +11,7 @@ import {
   PutPreconditionHeaders,
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toReeducation } from './reeducation.mapper.js'
 import {
@@ -54,13 +54,14 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, period } = request.params
       const { created, record } = await service.put(
-        ref,
-        period,
-        request.query.asOf,
-        request.body,
-        { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
-        request.caller,
-        actorOf(request),
+        {
+          ref,
+          period,
+          asOf: request.query.asOf,
+          body: request.body,
+          preconditions: preconditionsOf(request),
+        },
+        askingOf(request),
       )
       const location = `/v1/units/${record.unit.id}/reeducation/${period}`
       return putAnswer(reply, created, location, record)
@@ -105,12 +106,8 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, period } = request.params
       await service.remove(
-        ref,
-        period,
-        request.query.asOf,
-        request.headers['if-match'],
-        request.caller,
-        actorOf(request),
+        { ref, period, asOf: request.query.asOf, ifMatch: request.headers['if-match'] },
+        askingOf(request),
       )
       return reply.code(204).send(null)
     },

@@ -11,8 +11,7 @@ import {
   assertPutPreconditions,
   etagOf,
 } from '../../http/etag.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import {
   COMMUNE_LEVEL_KINDS,
@@ -47,6 +46,22 @@ const sameValues = (row: ReeducationRow, values: ReeducationValues) =>
   sameJson(sortedBreakdown(row.by_organisation), values.by_organisation) &&
   row.note === values.note
 
+/** A PUT of one unit's counts for a period, as the route received it. */
+export interface ReeducationPut {
+  ref: string
+  period: string
+  asOf: string | undefined
+  body: PutReeducation
+  preconditions: Preconditions
+}
+
+export interface ReeducationRemoval {
+  ref: string
+  period: string
+  asOf: string | undefined
+  ifMatch: string | undefined
+}
+
 export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
   const repository = createReeducationRepository(db)
 
@@ -68,13 +83,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function put(
-    ref: string,
-    code: string,
-    asOf: string | undefined,
-    body: PutReeducation,
-    preconditions: Preconditions,
-    caller: Caller | null,
-    actor: Actor,
+    { ref, period: code, asOf, body, preconditions }: ReeducationPut,
+    { caller, actor }: Asking,
   ): Promise<{ created: boolean; record: Reeducation }> {
     const period = periodOf(code)
     if (period.startsOn > today()) {
@@ -118,12 +128,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function remove(
-    ref: string,
-    code: string,
-    asOf: string | undefined,
-    ifMatch: string | undefined,
-    caller: Caller | null,
-    actor: Actor,
+    { ref, period: code, asOf, ifMatch }: ReeducationRemoval,
+    { caller, actor }: Asking,
   ) {
     const period = periodOf(code)
     await db.transaction().execute(async (tx) => {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import { DryRunQuery, UnitChangeBody, UnitChangeResultSchema } from './unit-changes.schemas.js'
 import { createUnitChangesService } from './unit-changes.service.js'
 import { createUnitsService } from './units.service.js'
@@ -32,10 +32,8 @@ export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = 
     },
     handler: async (request, reply) => {
       const result = await changes.apply(
-        request.body,
-        request.caller,
-        actorOf(request),
-        request.query.dryRun,
+        { change: request.body, dryRun: request.query.dryRun },
+        askingOf(request),
       )
       if (result.dryRun) return reply.code(200).send(result)
       return reply.code(201).send(result)

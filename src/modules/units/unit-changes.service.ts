@@ -5,8 +5,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cleanText, dayAfter, dayBefore } from '../../http/dates.js'
 import { unprocessable } from '../../http/errors.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import type { Asking } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
@@ -60,10 +59,8 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
   }
 
   async function apply(
-    change: UnitChange,
-    caller: Caller | null,
-    actor: Actor,
-    dryRun: boolean,
+    { change, dryRun }: { change: UnitChange; dryRun: boolean },
+    { caller, actor }: Asking,
   ): Promise<UnitChangeResult> {
     checkArity(change)
     const effective = change.effectiveDate

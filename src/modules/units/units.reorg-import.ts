@@ -75,16 +75,17 @@ export async function applyReorganisation(
     try {
       await changes.apply(
         {
-          type: 'merge',
-          effectiveDate,
-          legalBasis,
-          from: from.map((m) => ({ ref: m.old_id, coverage: m.type })),
-          to: [{ code, name, kind, ...(parentCode ? { parentCode } : {}) }],
-          children: closeChildren ? 'close' : 'recreate',
+          change: {
+            type: 'merge',
+            effectiveDate,
+            legalBasis,
+            from: from.map((m) => ({ ref: m.old_id, coverage: m.type })),
+            to: [{ code, name, kind, ...(parentCode ? { parentCode } : {}) }],
+            children: closeChildren ? 'close' : 'recreate',
+          },
+          dryRun: false,
         },
-        null,
-        actor,
-        false,
+        { caller: null, actor },
       )
       opened.add(code)
       report.applied++

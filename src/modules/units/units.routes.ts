@@ -12,7 +12,7 @@ import {
   NotModified,
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { actorOf, requireRole } from '../../http/caller.js'
+import { askingOf, requireRole } from '../../http/caller.js'
 import { listUnits } from './units.list.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
@@ -93,7 +93,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       response: { 201: UnitSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
     },
     handler: async (request, reply) => {
-      const unit = toUnit(await service.create(request.body, request.caller, actorOf(request)))
+      const unit = toUnit(await service.create(request.body, askingOf(request)))
       return created(reply, `/v1/units/${unit.id}`, unit)
     },
   })
@@ -133,7 +133,10 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     handler: async (request, reply) => {
       const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
       const unit = toUnit(
-        await service.patch(current, request.body, request.headers['if-match'], actorOf(request)),
+        await service.patch(
+          { found: current, body: request.body, ifMatch: request.headers['if-match'] },
+          askingOf(request),
+        ),
       )
       return reply.header('etag', etagOf(unit)).send(unit)
     },
@@ -156,7 +159,10 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      await service.remove(current, request.headers['if-match'], actorOf(request))
+      await service.remove(
+        { found: current, ifMatch: request.headers['if-match'] },
+        askingOf(request),
+      )
       return reply.code(204).send(null)
     },
   })

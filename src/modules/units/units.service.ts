@@ -3,7 +3,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { UUID_PATTERN, cleanText, today } from '../../http/dates.js'
-import { lockMatching } from '../../http/etag.js'
+import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import {
   type HttpProblem,
   conflict,
@@ -11,8 +11,7 @@ import {
   notFound,
   unprocessable,
 } from '../../http/errors.js'
-import type { Caller } from '../../http/caller.js'
-import type { Actor } from '../../http/caller.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { describeValidity, toUnit } from './units.mapper.js'
@@ -190,7 +189,7 @@ export function createUnitsService(db: Kysely<DB>) {
     return units.insert(unit, tx)
   }
 
-  async function create(body: CreateUnit, caller: Caller | null, actor: Actor): Promise<UnitRow> {
+  async function create(body: CreateUnit, { caller, actor }: Asking): Promise<UnitRow> {
     if (body.parentId && body.parentCode) {
       throw unprocessable('AMBIGUOUS_PARENT', 'Give parentId or parentCode, not both.', [
         {
@@ -232,10 +231,8 @@ export function createUnitsService(db: Kysely<DB>) {
   }
 
   async function patch(
-    found: UnitRow,
-    body: PatchUnit,
-    ifMatch: string | undefined,
-    actor: Actor,
+    { found, body, ifMatch }: ConditionalChange<UnitRow, PatchUnit>,
+    { actor }: Asking,
   ): Promise<UnitRow> {
     return db.transaction().execute(async (tx) => {
       const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit, {
@@ -280,7 +277,10 @@ export function createUnitsService(db: Kysely<DB>) {
     })
   }
 
-  async function remove(found: UnitRow, ifMatch: string | undefined, actor: Actor): Promise<void> {
+  async function remove(
+    { found, ifMatch }: ConditionalRemoval<UnitRow>,
+    { actor }: Asking,
+  ): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit)
       if (await units.hasChildren(current.id, tx)) {
