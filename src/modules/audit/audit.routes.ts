@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { badRequest } from '../../http/errors.js'
@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
+import { listAuditEvents } from './audit.repository.js'
 import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
 
 /** The event id a cursor holds, or 400. */
@@ -40,24 +41,16 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
         : undefined
       const scopePath = await units.scopePathOf(request.caller)
       const after = q.cursor ? eventIdOf(q.cursor) : undefined
-      let query = db.selectFrom('audit_events as a').selectAll('a')
-      const paths = [unit?.path, scopePath].filter((p): p is string => !!p)
-      if (paths.length > 0) {
-        // Events about units in the subtree; a unit deleted since is no longer below anything.
-        query = query.innerJoin('units as u', 'u.id', 'a.unit_id')
-        for (const path of paths) query = query.where(sql<boolean>`u.path <@ ${path}::ltree`)
-      }
-      if (q.entity) query = query.where('a.entity', '=', q.entity)
-      if (q.entityId) query = query.where('a.entity_id', '=', q.entityId)
-      if (q.action) query = query.where('a.action', '=', q.action)
-      if (q.since) query = query.where('a.occurred_at', '>=', new Date(q.since))
-      if (q.until) query = query.where('a.occurred_at', '<', new Date(q.until))
-      if (after !== undefined && Number.isSafeInteger(after))
-        query = query.where('a.id', '>', String(after))
-      const rows = await query
-        .orderBy('a.id')
-        .limit(q.limit + 1)
-        .execute()
+      const rows = await listAuditEvents(db, {
+        limit: q.limit,
+        underPaths: [unit?.path, scopePath].filter((p): p is string => !!p),
+        entity: q.entity,
+        entityId: q.entityId,
+        action: q.action,
+        since: q.since,
+        until: q.until,
+        afterId: after,
+      })
       return toPage(
         rows,
         q.limit,

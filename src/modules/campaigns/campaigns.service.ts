@@ -1,6 +1,6 @@
 // Campaigns: targets for a scope unit and year. Rates are 0..1; the scope must be valid that year.
-import { type Kysely, type Selectable, sql } from 'kysely'
-import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
@@ -8,14 +8,8 @@ import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import type { Target } from '../reports/index.js'
 import { type UnitsService, assertValidDuring } from '../units/index.js'
+import { type CampaignRow, createCampaignsRepository } from './campaigns.repository.js'
 import type { Campaign, CreateCampaign, PatchCampaign } from './campaigns.schemas.js'
-
-type CampaignRow = Selectable<CampaignsTable> & {
-  unit_code: string
-  unit_name: string
-  unit_kind: UnitKind
-  unit_path: string
-}
 
 export function toCampaign(row: CampaignRow): Campaign {
   return {
@@ -42,21 +36,11 @@ function checkTargets(targets: Target[]) {
 }
 
 export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
-  const withUnit = (tx: Kysely<DB>) =>
-    tx
-      .selectFrom('campaigns as c')
-      .innerJoin('units as u', 'u.id', 'c.scope_unit_id')
-      .selectAll('c')
-      .select([
-        'u.code as unit_code',
-        'u.name as unit_name',
-        'u.kind as unit_kind',
-        'u.path as unit_path',
-      ])
+  const repository = createCampaignsRepository(db)
 
   async function find(code: string, caller: Caller | null, access: 'read' | 'write') {
     const missing = () => notFound(`No campaign ${code}.`, 'CAMPAIGN_NOT_FOUND')
-    const row = await withUnit(db).where('c.code', '=', code).executeTakeFirst()
+    const row = await repository.findByCode(code)
     if (!row) throw missing()
     await units.assertInScope(row.unit_path, caller, access, `Campaign ${code}`, missing)
     return row
@@ -82,24 +66,21 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
         throw conflict('CAMPAIGN_CODE_TAKEN', `Campaign code ${body.code} is taken.`, {
           location: `/v1/campaigns/${body.code}`,
         })
-      const { id } = await tx
-        .insertInto('campaigns')
-        .values({
+      const row = await repository.insert(
+        {
           code: body.code,
           name: cleanText(body.name),
           year: body.year,
           scope_unit_id: scope.id,
           targets: JSON.stringify(body.targets),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const campaign = toCampaign(
-        await withUnit(tx).where('c.id', '=', id).executeTakeFirstOrThrow(),
+        },
+        tx,
       )
+      const campaign = toCampaign(row)
       await recordAudit(tx, actor, {
         action: 'create',
         entity: 'campaign',
-        entityId: id,
+        entityId: row.id,
         unitId: scope.id,
         after: campaign,
       })
@@ -107,30 +88,24 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  /** The campaign, locked until the transaction ends. */
-  const lockById = (tx: Kysely<DB>, id: string) =>
-    withUnit(tx).where('c.id', '=', id).forUpdate('c').executeTakeFirst()
-
   async function patch(
     { found, body, ifMatch }: ConditionalChange<CampaignRow, PatchCampaign>,
     { actor }: Asking,
   ) {
     if (body.targets) checkTargets(body.targets)
     return db.transaction().execute(async (tx) => {
-      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign, {
+      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toCampaign, {
         required: true,
       })
-      await tx
-        .updateTable('campaigns')
-        .set({
-          ...(body.name !== undefined ? { name: cleanText(body.name) } : {}),
-          ...(body.targets !== undefined ? { targets: JSON.stringify(body.targets) } : {}),
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', current.id)
-        .execute()
       const campaign = toCampaign(
-        await withUnit(tx).where('c.id', '=', current.id).executeTakeFirstOrThrow(),
+        await repository.update(
+          current.id,
+          {
+            ...(body.name !== undefined ? { name: cleanText(body.name) } : {}),
+            ...(body.targets !== undefined ? { targets: JSON.stringify(body.targets) } : {}),
+          },
+          tx,
+        ),
       )
       await recordAudit(tx, actor, {
         action: 'update',
@@ -146,8 +121,8 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
 
   async function remove({ found, ifMatch }: ConditionalRemoval<CampaignRow>, { actor }: Asking) {
     await db.transaction().execute(async (tx) => {
-      const current = await lockMatching(lockById(tx, found.id), ifMatch, toCampaign)
-      await tx.deleteFrom('campaigns').where('id', '=', current.id).execute()
+      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toCampaign)
+      await repository.delete(current.id, tx)
       await recordAudit(tx, actor, {
         action: 'delete',
         entity: 'campaign',
@@ -165,16 +140,7 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     after?: string
     caller: Caller | null
   }) {
-    const scopePath = await units.scopePathOf(p.caller)
-    let query = withUnit(db)
-    if (p.year !== undefined) query = query.where('c.year', '=', p.year)
-    if (p.underPath) query = query.where(sql<boolean>`u.path <@ ${p.underPath}::ltree`)
-    if (scopePath) query = query.where(sql<boolean>`u.path <@ ${scopePath}::ltree`)
-    if (p.after) query = query.where('c.code', '>', p.after)
-    return query
-      .orderBy('c.code')
-      .limit(p.limit + 1)
-      .execute()
+    return repository.list({ ...p, scopePath: await units.scopePathOf(p.caller) })
   }
 
   return { find, create, patch, remove, list }
