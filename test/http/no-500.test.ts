@@ -105,4 +105,51 @@ describe('every operation', () => {
     expect(failures.slice(0, 10)).toEqual([])
     expect(requests).toBeGreaterThan(1000)
   }, 300_000)
+
+  it('answers an oversized body, wrongly typed values and no key with declared statuses', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+    }>()
+    const oversized = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) })
+    const failures: string[] = []
+    for (const [template, operations] of Object.entries(spec.paths)) {
+      if (!template.startsWith('/v1')) continue
+      for (const [method, operation] of Object.entries(operations)) {
+        const path = template.replace(/\{[^}]+\}/g, '77101')
+        const withBody = method !== 'get' && method !== 'delete'
+        const attempts = [
+          { headers: {}, query: '' },
+          {
+            headers: { authorization: 'Bearer test-admin-key-0123456789' },
+            query: '?limit=true&year=x&asOf=1',
+          },
+          ...(withBody
+            ? [
+                {
+                  headers: {
+                    authorization: 'Bearer test-admin-key-0123456789',
+                    'content-type': 'application/json',
+                  },
+                  query: '',
+                  payload: oversized,
+                },
+              ]
+            : []),
+        ]
+        for (const attempt of attempts) {
+          const response = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url: `${path}${attempt.query}`,
+            headers: attempt.headers,
+            ...('payload' in attempt ? { payload: attempt.payload } : {}),
+          })
+          if (response.statusCode >= 500 || !(String(response.statusCode) in operation.responses))
+            failures.push(
+              `${method.toUpperCase()} ${path}${attempt.query} → ${response.statusCode}`,
+            )
+        }
+      }
+    }
+    expect(failures).toEqual([])
+  })
 })
