@@ -89,7 +89,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Create an API key (its secret is shown once)',
       body: CreateApiKeyBody,
-      response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 409, 422, 503) },
+      response: { 201: CreatedApiKeySchema, ...problemResponses(403, 409, 422) },
     },
     handler: async (request, reply) => {
       const scope = await scopeFor(request.body.scope, request.caller)
@@ -130,7 +130,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'List API keys, newest first (never their secrets)',
       querystring: ApiKeyListQuery,
-      response: { 200: ApiKeyPage, ...problemResponses(400, 401, 403, 503) },
+      response: { 200: ApiKeyPage, ...problemResponses(403) },
     },
     handler: async (request) => {
       const { limit, cursor, includeRevoked } = request.query
@@ -155,7 +155,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: ApiKeySchema,
         304: { description: 'Not modified', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {
@@ -175,7 +175,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       params: ApiKeyIdParams,
       response: {
         204: { description: 'Revoked', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {

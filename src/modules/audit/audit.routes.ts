@@ -32,7 +32,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
       tags: ['audit'],
       summary: 'Who changed what, with the record before and after, oldest first',
       querystring: AuditEventListQuery,
-      response: { 200: AuditEventPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: AuditEventPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const q = request.query

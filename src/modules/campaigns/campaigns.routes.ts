@@ -44,7 +44,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Set a campaign’s targets for a scope unit and year',
       headers: IdempotencyHeaders,
       body: CreateCampaignBody,
-      response: { 201: CampaignSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      response: { 201: CampaignSchema, ...problemResponses(403, 404, 409, 422) },
     },
     handler: async (request, reply) => {
       const campaign = await service.create(request.body, askingOf(request))
@@ -58,7 +58,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'List campaigns, by year or scope subtree',
       querystring: CampaignListQuery,
-      response: { 200: CampaignPage, ...problemResponses(400, 401, 403, 503) },
+      response: { 200: CampaignPage, ...problemResponses(403) },
     },
     handler: async (request) => {
       const q = request.query
@@ -85,7 +85,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: CampaignSchema,
         ...NotModified,
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {
@@ -106,7 +106,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       body: PatchCampaignBody,
       response: {
         200: CampaignSchema,
-        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+        ...problemResponses(403, 404, 412, 422, 428),
       },
     },
     handler: async (request, reply) => {
@@ -129,7 +129,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 412, 503),
+        ...problemResponses(403, 404, 412),
       },
     },
     handler: async (request, reply) => {
@@ -148,7 +148,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Each target of a campaign with its actual value and whether it is met',
       params: CampaignCodeParams,
-      response: { 200: ProgressSchema, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: ProgressSchema, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const campaign = toCampaign(await service.find(request.params.code, request.caller, 'read'))

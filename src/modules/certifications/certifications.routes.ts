@@ -51,7 +51,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: CertificationSchema,
         201: CertificationSchema,
-        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+        ...problemResponses(403, 404, 412, 422, 428),
       },
     },
     handler: async (request, reply) => {
@@ -81,7 +81,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: CertificationSchema,
         ...NotModified,
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {
@@ -103,7 +103,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       headers: IfMatchHeaders,
       response: {
         204: { description: 'Withdrawn', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 412, 503),
+        ...problemResponses(403, 404, 412),
       },
     },
     handler: async (request, reply) => {
@@ -128,7 +128,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'List assessments by year, unit or subtree, kind, result, legal basis or rating',
       querystring: CertificationListQuery,
-      response: { 200: CertificationPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: CertificationPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const q = request.query
@@ -158,7 +158,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       operationId: 'listLegalBases',
       tags,
       summary: 'The legal instruments assessments are made under, and their assessment years',
-      response: { 200: LegalBasisList, ...problemResponses(400, 401, 403, 503) },
+      response: { 200: LegalBasisList, ...problemResponses(403) },
     },
     handler: () => ({ items: LEGAL_BASES.map((basis) => ({ ...basis })) }),
   })

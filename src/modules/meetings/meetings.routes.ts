@@ -42,7 +42,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Record a forum or a consultation',
       headers: IdempotencyHeaders,
       body: CreateMeetingBody,
-      response: { 201: MeetingSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      response: { 201: MeetingSchema, ...problemResponses(403, 404, 409, 422) },
     },
     handler: async (request, reply) => {
       const meeting = await service.create(request.body, askingOf(request))
@@ -56,7 +56,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'List meetings by subtree, unit, dates, format or external id',
       querystring: MeetingListQuery,
-      response: { 200: MeetingPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: MeetingPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const q = request.query
@@ -88,7 +88,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: MeetingSchema,
         ...NotModified,
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {
@@ -107,7 +107,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       params: MeetingIdParams,
       headers: IfMatchRequiredHeaders,
       body: PatchMeetingBody,
-      response: { 200: MeetingSchema, ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503) },
+      response: { 200: MeetingSchema, ...problemResponses(403, 404, 412, 422, 428) },
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.caller, 'write')
@@ -129,7 +129,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 412, 503),
+        ...problemResponses(403, 404, 412),
       },
     },
     handler: async (request, reply) => {

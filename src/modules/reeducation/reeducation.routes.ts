@@ -48,7 +48,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: ReeducationSchema,
         201: ReeducationSchema,
-        ...problemResponses(400, 401, 403, 404, 412, 422, 428, 503),
+        ...problemResponses(403, 404, 412, 422, 428),
       },
     },
     handler: async (request, reply) => {
@@ -78,7 +78,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       response: {
         200: ReeducationSchema,
         ...NotModified,
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {
@@ -100,7 +100,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 412, 503),
+        ...problemResponses(403, 404, 412),
       },
     },
     handler: async (request, reply) => {
@@ -119,7 +119,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'List re-education counts by subtree, unit, period, year or period type',
       querystring: ReeducationListQuery,
-      response: { 200: ReeducationPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: ReeducationPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const q = request.query

@@ -37,7 +37,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService 
             },
           },
         },
-        ...problemResponses(400, 401, 403, 404, 503),
+        ...problemResponses(403, 404),
       },
     },
     handler: async (request, reply) => {

@@ -27,7 +27,7 @@ export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = 
       response: {
         200: UnitChangeResultSchema,
         201: UnitChangeResultSchema,
-        ...problemResponses(400, 401, 403, 404, 409, 422, 503),
+        ...problemResponses(403, 404, 409, 422),
       },
     },
     handler: async (request, reply) => {

@@ -51,7 +51,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       tags,
       summary: 'List units valid on a day, by kind, parent, subtree or search',
       querystring: UnitListQuery,
-      response: { 200: UnitPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: UnitPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const query = request.query
@@ -90,7 +90,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       tags,
       summary: 'Create a unit',
       body: CreateUnitBody,
-      response: { 201: UnitSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      response: { 201: UnitSchema, ...problemResponses(403, 404, 409, 422) },
     },
     handler: async (request, reply) => {
       const unit = toUnit(await service.create(request.body, askingOf(request)))
@@ -105,7 +105,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       summary: 'Show a unit by id, or by code as of a day',
       params: UnitRefParams,
       querystring: AsOfQuery,
-      response: { 200: UnitSchema, ...NotModified, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: UnitSchema, ...NotModified, ...problemResponses(403, 404) },
     },
     handler: async (request, reply) => {
       const unit = toUnit(await unitRef(request.params.ref, request.query.asOf, request))
@@ -127,7 +127,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       headers: IfMatchRequiredHeaders,
       response: {
         200: UnitSchema,
-        ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428, 503),
+        ...problemResponses(403, 404, 409, 412, 422, 428),
       },
     },
     handler: async (request, reply) => {
@@ -154,7 +154,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       headers: IfMatchHeaders,
       response: {
         204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(400, 401, 403, 404, 409, 412, 503),
+        ...problemResponses(403, 404, 409, 412),
       },
     },
     handler: async (request, reply) => {
@@ -174,7 +174,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       summary: 'Direct children of a unit valid on a day',
       params: UnitRefParams,
       querystring: ChildrenQuery,
-      response: { 200: UnitPage, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: UnitPage, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const asOf = request.query.asOf ?? today()
@@ -202,7 +202,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       summary: 'A unit’s ancestors, from the root down to its parent',
       params: UnitRefParams,
       querystring: AsOfQuery,
-      response: { 200: UnitList, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: UnitList, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
       const unit = await unitRef(request.params.ref, request.query.asOf, request)
@@ -219,7 +219,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       summary: 'Predecessors and successors of a unit through reorganisations, transitively',
       params: UnitRefParams,
       querystring: AsOfQuery,
-      response: { 200: LineageSchema, ...problemResponses(400, 401, 403, 404, 503) },
+      response: { 200: LineageSchema, ...problemResponses(403, 404) },
     },
     handler: async (request) =>
       changes.lineageOf(await unitRef(request.params.ref, request.query.asOf, request)),
