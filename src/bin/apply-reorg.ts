@@ -13,19 +13,22 @@ const [
   effectiveDate = BUNDLED.reorganisation.effectiveDate,
   legalBasis = 'Nghị quyết của UBTVQH về sắp xếp đơn vị hành chính năm 2025',
 ] = process.argv.slice(2)
-await runCommand('apply:reorg', async (db, { actor }) => {
-  const mapping = await readReorgFile(file ?? BUNDLED.reorganisation.file)
-  const started = performance.now()
-  const progress = progressLine('apply:reorg')
-  const report = await applyReorganisation(
-    db,
-    createUnitsService(db),
-    mapping,
-    effectiveDate,
-    legalBasis,
-    actor,
-    progress.update,
-  )
-  progress.done()
-  printReport(report, started)
-})
+await runCommand(
+  'apply:reorg',
+  async (db, { actor }, mapping) => {
+    const started = performance.now()
+    const progress = progressLine('apply:reorg')
+    const report = await applyReorganisation(
+      db,
+      createUnitsService(db),
+      mapping,
+      effectiveDate,
+      legalBasis,
+      actor,
+      progress.update,
+    )
+    progress.done()
+    printReport(report, started)
+  },
+  () => readReorgFile(file ?? BUNDLED.reorganisation.file),
+)

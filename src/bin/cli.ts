@@ -9,28 +9,38 @@ import type { DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
 import { explainStartupError } from '../startup-errors.js'
 
-/** Runs `main` over the configured, migrated database; any failure ends the process with one line. */
-export async function runCommand(
+/**
+ * Runs `main` over the configured, migrated database, with what `prepare` read first (a file is
+ * checked before the database is opened); any failure ends the process with one line.
+ */
+export async function runCommand<Input = undefined>(
   name: string,
   main: (
     db: Kysely<DB>,
     context: { config: Config; actor: Actor; migrated: string[]; database: Database },
+    input: Input,
   ) => Promise<void>,
+  prepare?: () => Promise<Input>,
 ): Promise<void> {
   let config: Config | undefined
   try {
     config = loadConfig()
+    const input = (prepare ? await prepare() : undefined) as Input
     const database = await openDatabase(config)
     try {
       const { results } = await migrateToLatest(database.db)
       const migrated = (results ?? []).map((r) => `${r.status.padEnd(8)} ${r.migrationName}`)
       // The command is the audit's actor of what it writes.
-      await main(database.db, {
-        config,
-        actor: { keyId: null, name, requestId: null },
-        migrated,
-        database,
-      })
+      await main(
+        database.db,
+        {
+          config,
+          actor: { keyId: null, name, requestId: null },
+          migrated,
+          database,
+        },
+        input,
+      )
     } finally {
       await database.close()
     }

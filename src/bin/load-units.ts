@@ -4,8 +4,11 @@ import { BUNDLED, importGsoUnits, readGsoFile } from '../modules/units/index.js'
 import { printReport, runCommand } from './cli.js'
 
 const [file, snapshotDate = BUNDLED.units.snapshotDate] = process.argv.slice(2)
-await runCommand('load:units', async (db, { actor }) => {
-  const units = await readGsoFile(file ?? BUNDLED.units.file)
-  const started = performance.now()
-  printReport(await importGsoUnits(db, units, snapshotDate, actor), started)
-})
+await runCommand(
+  'load:units',
+  async (db, { actor }, units) => {
+    const started = performance.now()
+    printReport(await importGsoUnits(db, units, snapshotDate, actor), started)
+  },
+  () => readGsoFile(file ?? BUNDLED.units.file),
+)

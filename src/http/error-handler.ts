@@ -18,9 +18,9 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
+  408: 'Request timeout',
   409: 'Conflict',
   413: 'Content too large',
-  408: 'Request timeout',
   414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
@@ -121,6 +121,25 @@ function isConnectionFailure(error: Error): boolean {
 /** pg's own query_timeout: the server (frozen, or unreachable mid-query) never answered. */
 const isQueryTimeout = (error: Error) => /^Query read timeout$/.test(error.message)
 
+/** A problem document; `instance` is the request id. */
+function problemOf(
+  status: number,
+  code: string,
+  detail: string,
+  instance: string,
+  extra: Partial<Problem> = {},
+): Problem {
+  return {
+    type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance,
+    code,
+    ...extra,
+  }
+}
+
 export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
@@ -129,15 +148,7 @@ export function sendProblem(
   detail: string,
   extra: Partial<Problem> = {},
 ) {
-  const body: Problem = {
-    type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    instance: request.id,
-    code,
-    ...extra,
-  }
+  const body = problemOf(status, code, detail, request.id, extra)
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
@@ -178,17 +189,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.']
         : [400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.']
-  const title = TITLES[status] ?? 'Bad request'
-  const body = JSON.stringify({
-    type: 'about:blank',
-    title,
-    status,
-    detail,
-    instance: randomUUID(),
-    code,
-  } satisfies Problem)
+  const problem = problemOf(status, code, detail, randomUUID())
+  const body = JSON.stringify(problem)
   socket.end(
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+    `HTTP/1.1 ${status} ${problem.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
