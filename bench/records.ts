@@ -2,43 +2,22 @@
 // POST /v1/meetings, against the service running as its own process (as in production) on a
 // scratch PostgreSQL database (BENCH_DATABASE_URL, default the local server). The load comes
 // from this process over keep-alive HTTP, CONCURRENCY requests in flight.
-import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
-import { BENCH_KEY as key, percentiles, withScratchDatabase } from './support.js'
+import {
+  BENCH_KEY as key,
+  percentiles,
+  startServiceProcess,
+  withScratchDatabase,
+} from './support.js'
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16)
 const HAMLETS = 1000
 const YEARS = [2018, 2019, 2020, 2021, 2022]
 const MEETINGS = 5000
 await withScratchDatabase('records', async (scratchUrl) => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
+  const { base, stop } = await startServiceProcess(['--import', 'tsx', 'src/server.ts'], {
+    DATABASE_URL: scratchUrl,
+    LOG_LEVEL: 'warn',
   })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: scratchUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: key,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  const base = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ready) break
-    if (i > 300) throw new Error('the service did not become ready')
-    await new Promise((r) => setTimeout(r, 100))
-  }
 
   async function call(method: string, path: string, body: unknown): Promise<number> {
     const response = await fetch(`${base}${path}`, {
@@ -137,7 +116,6 @@ await withScratchDatabase('records', async (scratchUrl) => {
       201,
     )
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    await stop()
   }
 })

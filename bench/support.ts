@@ -1,6 +1,8 @@
 // What the benchmarks share: a scratch PostgreSQL database made for each run (on
 // BENCH_DATABASE_URL, default the local server) and dropped after it, the real app over it behind a bench admin key,
 // and latency percentiles.
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -42,7 +44,7 @@ export async function withScratchDatabase(
 
 /** A migrated database on the scratch URL. */
 export async function openScratch(url: string): Promise<Database> {
-  const database = openPostgres(url, 4)
+  const database = openPostgres(url, { poolSize: 4 })
   await migrateToLatest(database.db)
   return database
 }
@@ -73,4 +75,48 @@ export function percentiles(times: number[], digits = 1): string {
   times.sort((a, b) => a - b)
   const p = (q: number) => times[Math.floor(q * (times.length - 1))]!.toFixed(digits)
   return `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`
+}
+
+/**
+ * The service as its own process (as in production) on a free port, with the bench admin key and
+ * no rate limit; resolves once /readyz answers. `stop` ends it with SIGTERM and waits.
+ */
+export async function startServiceProcess(args: string[], env: Record<string, string>) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: BENCH_KEY,
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
+    // Logs go where a container's collector would read them; errors stay visible.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; ; i++) {
+    const ready = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ready) return { base, stop }
+    if (i > 600 || child.exitCode !== null) {
+      await stop()
+      throw new Error('the service did not become ready')
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }

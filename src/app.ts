@@ -15,6 +15,7 @@ import { registerMetrics } from './http/metrics.js'
 import { swaggerOptions } from './http/openapi.js'
 import { ProblemSchema } from './http/problem.schema.js'
 import { requestIdOf } from './http/request-id.js'
+import { RequestLog } from './http/request-log.js'
 import { createLogger } from './logger.js'
 import { authenticate } from './http/caller.js'
 import {
@@ -43,6 +44,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
   const app = Fastify({
     loggerInstance: logger ?? createLogger(config),
     genReqId: requestIdOf,
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimitBytes,
     // Path parameters are codes and ids of at most 64 characters, as the schemas say.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 },

@@ -64,6 +64,11 @@ export const EnvironmentSchema = Type.Object({
     description:
       'Longest a query may take on PostgreSQL (a frozen server, a lock held too long) before the request answers 503.',
   }),
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({
+    default: true,
+    description:
+      'Run frequent queries as named prepared statements on PostgreSQL; `false` behind a pooler in transaction mode that does not keep them.',
+  }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 0,
     default: 1200,
@@ -91,6 +96,7 @@ export interface Config {
   readonly bodyLimitBytes: number
   readonly databasePoolSize: number
   readonly databaseQueryTimeoutMs: number
+  readonly databasePreparedStatements: boolean
   readonly rateLimitPerMinute: number
   readonly shutdownTimeoutMs: number
 }
@@ -169,6 +175,7 @@ export function loadConfig(
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   })

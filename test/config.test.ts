@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1048576,
       databasePoolSize: 10,
       databaseQueryTimeoutMs: 5000,
+      databasePreparedStatements: true,
       rateLimitPerMinute: 1200,
       shutdownTimeoutMs: 10000,
     })
@@ -33,9 +34,11 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@h:5432/db',
       DATA_DIR: '',
       CORS_ORIGINS: 'https://a.vn, https://b.vn',
+      DATABASE_PREPARED_STATEMENTS: 'false',
     })
     expect(config).toMatchObject({
       port: 8080,
+      databasePreparedStatements: false,
       databaseUrl: 'postgres://u@h:5432/db',
       dataDir: './data',
       corsOrigins: ['https://a.vn', 'https://b.vn'],
@@ -52,6 +55,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'mysql://x',
         ADMIN_API_KEY: 'short',
         BODY_LIMIT_BYTES: '-1',
+        DATABASE_PREPARED_STATEMENTS: 'sometimes',
       })
     } catch (e) {
       error = e
@@ -61,6 +65,7 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.split(/[= ]/)[0]).sort()).toEqual([
       'ADMIN_API_KEY',
       'BODY_LIMIT_BYTES',
+      'DATABASE_PREPARED_STATEMENTS',
       'DATABASE_URL',
       'LOG_LEVEL',
       'PORT',

@@ -18,6 +18,7 @@ import {
 import pg from 'pg'
 import type { Config } from '../config.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { preparingPool } from './prepared-statements.js'
 import type { DB } from './schema.js'
 
 // Dates stay 'YYYY-MM-DD' strings (a JS Date would shift them by the time zone); counts are
@@ -45,10 +46,16 @@ export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, btree_gist, ltree }
 // province report by hashing a whole year of records instead of looking up the province's units by
 // index (largest province: 120 ms against 69 ms). Sessions use the usual SSD value unless the
 // connection string sets its own `options`.
+export interface PostgresOptions {
+  poolSize?: number
+  queryTimeoutMs?: number
+  /** Name frequent statements so that the server keeps them parsed and planned. */
+  preparedStatements?: boolean
+}
+
 export function openPostgres(
   connectionString: string,
-  poolSize = 10,
-  queryTimeoutMs = 5000,
+  { poolSize = 10, queryTimeoutMs = 5000, preparedStatements = true }: PostgresOptions = {},
 ): Database {
   const pool = new pg.Pool({
     connectionString,
@@ -62,7 +69,9 @@ export function openPostgres(
   })
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined)
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
+  })
   return { db, kind: 'postgres', close: once(() => db.destroy()) }
 }
 
@@ -120,7 +129,11 @@ export function openNoDatabase(): Database {
 export function openDatabase(config: Config): Promise<Database> {
   if (config.databaseUrl)
     return Promise.resolve(
-      openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseQueryTimeoutMs),
+      openPostgres(config.databaseUrl, {
+        poolSize: config.databasePoolSize,
+        queryTimeoutMs: config.databaseQueryTimeoutMs,
+        preparedStatements: config.databasePreparedStatements,
+      }),
     )
   return openPglite({ dataDir: config.dataDir === 'memory' ? undefined : config.dataDir })
 }

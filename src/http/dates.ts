@@ -1,14 +1,10 @@
 // "Today" is the calendar day in Vietnam, where every user of the service is: a UTC date would
-// still be yesterday until 07:00.
-const vietnamDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
+// still be yesterday until 07:00. Vietnam keeps UTC+7 all year (no daylight saving since 1975), so
+// the day is plain arithmetic; Intl's time-zone formatting cost more than the rest of a GET.
+const VIETNAM_UTC_OFFSET_MS = 7 * 60 * 60 * 1000
 
-export function today(): string {
-  return vietnamDay.format(new Date())
+export function today(now: number = Date.now()): string {
+  return new Date(now + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 10)
 }
 
 function addDays(date: string, days: number): string {

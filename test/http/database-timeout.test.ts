@@ -83,7 +83,10 @@ describeOnServer('a frozen database server', () => {
     )
     const via = new URL(databaseUrlFor(process.env.TEST_DATABASE_URL!, rows[0]!.name))
     via.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`
-    const frozenApp = await createTestApp({}, openPostgres(via.toString(), 2, 800))
+    const frozenApp = await createTestApp(
+      {},
+      openPostgres(via.toString(), { poolSize: 2, queryTimeoutMs: 800 }),
+    )
     try {
       await frozenApp.admin().get('/v1/units?limit=1').expect(200)
       frozen = true

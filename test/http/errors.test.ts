@@ -140,7 +140,7 @@ describe('unexpected errors', () => {
 describe('database unreachable', () => {
   it('answers 503 on readiness and on a route that needs the database', async () => {
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY }), {
-      database: openPostgres('postgres://postgres@127.0.0.1:1/nowhere', 1),
+      database: openPostgres('postgres://postgres@127.0.0.1:1/nowhere', { poolSize: 1 }),
     })
     const ready = await app.inject({ method: 'GET', url: '/readyz' })
     const list = await app.inject({

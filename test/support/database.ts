@@ -16,7 +16,10 @@ export async function openTestDatabase(
       serverUrl,
       `create database ${name} template ${process.env.ANTQ_TEST_TEMPLATE}`,
     )
-    const database = openPostgres(databaseUrlFor(serverUrl, name), 4, options.queryTimeoutMs)
+    const database = openPostgres(databaseUrlFor(serverUrl, name), {
+      poolSize: 4,
+      ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
+    })
     return {
       ...database,
       close: async () => {

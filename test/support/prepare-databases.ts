@@ -14,7 +14,7 @@ const serverUrl = process.env.TEST_DATABASE_URL
 if (serverUrl) {
   const template = `antq_test_${runId}_template`
   await adminQuery(serverUrl, `create database ${template}`)
-  const database = openPostgres(databaseUrlFor(serverUrl, template), 1)
+  const database = openPostgres(databaseUrlFor(serverUrl, template), { poolSize: 1 })
   await migrateToLatest(database.db)
   await database.close()
   console.log(JSON.stringify({ ANTQ_TEST_TEMPLATE: template }))

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import type { UnitsService } from '../units/index.js'
@@ -70,8 +70,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const apiKey = await service.find(request.params.id, request.caller)
-      if (replyNotModified(request, reply, etagOf(apiKey))) return reply
-      return apiKey
+      return sendTaggedUnlessMatched(request, reply, apiKey)
     },
   })
 

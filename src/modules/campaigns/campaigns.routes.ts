@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { created } from '../../http/replies.js'
@@ -90,8 +90,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const campaign = toCampaign(await service.find(request.params.code, request.caller, 'read'))
-      if (replyNotModified(request, reply, etagOf(campaign))) return reply
-      return campaign
+      return sendTaggedUnlessMatched(request, reply, campaign)
     },
   })
 
@@ -115,7 +114,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
         { found: current, body: request.body, ifMatch: request.headers['if-match'] },
         askingOf(request),
       )
-      return reply.header('etag', etagOf(campaign)).send(campaign)
+      return sendTagged(reply, campaign)
     },
   })
 

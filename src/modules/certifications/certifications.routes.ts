@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, preconditionsOf, replyNotModified } from '../../http/etag.js'
+import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
@@ -87,8 +87,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, year } = request.params
       const certification = await service.get(ref, year, request.query.asOf, request.caller)
-      if (replyNotModified(request, reply, etagOf(certification))) return reply
-      return certification
+      return sendTaggedUnlessMatched(request, reply, certification)
     },
   })
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { created } from '../../http/replies.js'
@@ -93,8 +93,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const meeting = toMeeting(await service.find(request.params.id, request.caller, 'read'))
-      if (replyNotModified(request, reply, etagOf(meeting))) return reply
-      return meeting
+      return sendTaggedUnlessMatched(request, reply, meeting)
     },
   })
 
@@ -115,7 +114,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
         { found: current, body: request.body, ifMatch: request.headers['if-match'] },
         askingOf(request),
       )
-      return reply.header('etag', etagOf(meeting)).send(meeting)
+      return sendTagged(reply, meeting)
     },
   })
 

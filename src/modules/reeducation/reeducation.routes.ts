@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, preconditionsOf, replyNotModified } from '../../http/etag.js'
+import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
@@ -84,8 +84,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { ref, period } = request.params
       const record = await service.get(ref, period, request.query.asOf, request.caller)
-      if (replyNotModified(request, reply, etagOf(record))) return reply
-      return record
+      return sendTaggedUnlessMatched(request, reply, record)
     },
   })
 

@@ -1,7 +1,7 @@
 import type { Unit } from './units.schemas.js'
-import type { UnitRow } from './units.repository.js'
+import type { UnitOutputRow } from './units.repository.js'
 
-export function toUnit(row: UnitRow): Unit {
+export function toUnit(row: UnitOutputRow): Unit {
   const codes = row.code_path.split('/')
   return {
     id: row.id,

@@ -1,15 +1,41 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, UnitKind, UnitsTable } from '../../db/schema.js'
+import { UUID_PATTERN } from '../../http/dates.js'
 
 export type UnitRow = Selectable<UnitsTable>
+
+/** The columns a unit's representation (toUnit) is made of: what lists read. */
+export const UNIT_OUTPUT_COLUMNS = [
+  'id',
+  'code',
+  'name',
+  'kind',
+  'parent_id',
+  'code_path',
+  'valid_from',
+  'valid_to',
+  'attributes',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof UnitRow)[]
+
+export type UnitOutputRow = Pick<UnitRow, (typeof UNIT_OUTPUT_COLUMNS)[number]>
 
 /** ltree label of a unit id (labels may not contain '-' on PostgreSQL 15). */
 export const pathLabel = (id: string) => id.replaceAll('-', '')
 
 /** SQL: the unit is valid on `date` (both bounds inclusive, null = open). */
-export const validOn = (date: string) =>
-  sql<boolean>`daterange(valid_from, valid_to, '[]') @> ${date}::date`
+export const validOn = (date: string, alias?: string) =>
+  alias
+    ? sql<boolean>`daterange(${sql.ref(`${alias}.valid_from`)}, ${sql.ref(`${alias}.valid_to`)}, '[]') @> ${date}::date`
+    : sql<boolean>`daterange(valid_from, valid_to, '[]') @> ${date}::date`
+
+/** SQL: the unit a ref names on `date`: an id (any case), else a code valid that day. */
+export const namedBy = (ref: string, date: string, alias: string) =>
+  UUID_PATTERN.test(ref)
+    ? sql<boolean>`${sql.ref(`${alias}.id`)} = ${ref.toLowerCase()}::uuid`
+    : sql<boolean>`${sql.ref(`${alias}.code`)} = ${ref} and ${validOn(date, alias)}`
 
 export interface NewUnit {
   id?: string

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { etagOf, replyNotModified } from '../../http/etag.js'
+import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { created } from '../../http/replies.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
@@ -15,7 +15,6 @@ import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { listUnits } from './units.list.js'
 import { toUnit } from './units.mapper.js'
-import type { UnitRow } from './units.repository.js'
 import {
   AsOfQuery,
   ChildrenQuery,
@@ -57,25 +56,30 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       const query = request.query
       const asOf = query.asOf ?? today()
       const parent = query.parent ? await unitRef(query.parent, asOf, request) : undefined
-      const under = query.under ? await unitRef(query.under, asOf, request) : undefined
       const q = query.q?.trim() || undefined
       const cursor = query.cursor ? decodeCursor(query.cursor, q ? 1 : 2) : undefined
+      const scopePath = await service.scopePathOf(request.caller)
       const rows = await listUnits(db, {
         limit: query.limit,
         asOf,
         includeClosed: query.includeClosed,
-        scopePath: await service.scopePathOf(request.caller),
+        scopePath,
         ...(kindsOf(query.kind) ? { kinds: kindsOf(query.kind)! } : {}),
         ...(parent ? { parentId: parent.id } : {}),
-        ...(under ? { underPath: under.path } : {}),
+        ...(query.under ? { underRef: query.under } : {}),
         ...(q
           ? { q, offset: Number(cursor?.[0] ?? 0) }
           : cursor
             ? { after: cursor as [string, string] }
             : {}),
       })
+      // `under` was resolved inside the query. With no rows, or a root outside the key's scope,
+      // resolving it alone gives the answer (404, or an empty page for a unit with nothing below).
+      const root = rows[0]?.under_path
+      if (query.under && (root == null || !service.inScope({ path: root }, scopePath)))
+        await unitRef(query.under, asOf, request)
       const offset = Number(cursor?.[0] ?? 0)
-      return toPage(rows, query.limit, toUnit, (row: UnitRow) =>
+      return toPage(rows, query.limit, toUnit, (row) =>
         q ? [offset + query.limit] : [row.code, row.id],
       )
     },
@@ -109,8 +113,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     },
     handler: async (request, reply) => {
       const unit = toUnit(await unitRef(request.params.ref, request.query.asOf, request))
-      if (replyNotModified(request, reply, etagOf(unit))) return reply
-      return unit
+      return sendTaggedUnlessMatched(request, reply, unit)
     },
   })
 
@@ -138,7 +141,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
           askingOf(request),
         ),
       )
-      return reply.header('etag', etagOf(unit)).send(unit)
+      return sendTagged(reply, unit)
     },
   })
 

@@ -13,6 +13,7 @@ import {
 } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
+import { insertUnitInOneStatement } from './units.create.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { describeValidity, toUnit } from './units.mapper.js'
 import { type NewUnit, type UnitRow, createUnitsRepository } from './units.repository.js'
@@ -200,7 +201,29 @@ export function createUnitsService(db: Kysely<DB>) {
       ])
     }
     const validFrom = body.validFrom ?? null
+    const validTo = body.validTo ?? null
     const parentRef = body.parentId ?? body.parentCode
+    const name = cleanText(body.name)
+    if (parentRef) {
+      assertOrdered(validFrom, validTo)
+      const inserted = await insertUnitInOneStatement(
+        db,
+        {
+          code: body.code,
+          name,
+          kind: body.kind,
+          parentRef,
+          parentOn: validFrom ?? today(),
+          validFrom,
+          validTo,
+          attributes: body.attributes ?? {},
+        },
+        await scopePathOf(caller),
+        actor,
+      )
+      if (inserted) return inserted
+      // Refused: the step by step path below finds out why and says so.
+    }
     return db.transaction().execute(async (tx) => {
       const parent = parentRef
         ? await resolve(parentRef, validFrom ?? today(), caller, 'write', tx)
@@ -210,11 +233,11 @@ export function createUnitsService(db: Kysely<DB>) {
       const row = await insertChecked(
         {
           code: body.code,
-          name: cleanText(body.name),
+          name,
           kind: body.kind,
           parent,
           validFrom,
-          validTo: body.validTo ?? null,
+          validTo,
           attributes: body.attributes ?? {},
         },
         tx,

@@ -74,4 +74,39 @@ describe('GET /v1/audit-events', () => {
       new Set([d.otherDistrict.id, d.otherCommune.id]),
     )
   })
+
+  it('records a created unit exactly as the API answered it, whichever way the parent is named', async () => {
+    const editor = await createKey(t, 'editor', d.district.id)
+    const bodies = [
+      { parentId: d.commune.id, validFrom: '2005-01-01', attributes: {} },
+      {
+        parentCode: d.commune.code,
+        validFrom: '2010-01-01',
+        validTo: '2030-12-31',
+        attributes: { households: 120, ethnic: ['Kinh', 'Chăm'], note: 'ấp "1"', x: 1.5e3 },
+      },
+    ]
+    for (const [i, extra] of bodies.entries()) {
+      const response = await t
+        .http()
+        .post('/v1/units')
+        .set('authorization', `Bearer ${editor}`)
+        .set('x-request-id', `create-${i}`)
+        .send({ code: `AUDIT${i}`, name: ` Ấp ${i} `, kind: 'hamlet', ...extra })
+        .expect(201)
+      const events = (
+        await t.admin().get(`/v1/audit-events?entity=unit&entityId=${response.body.id}`).expect(200)
+      ).body.items as (Event & { before: unknown; after: unknown; requestId: string })[]
+      expect(events).toHaveLength(1)
+      expect(events[0]).toMatchObject({
+        action: 'create',
+        unitId: response.body.id,
+        actor: { name: 'editor key' },
+        requestId: `create-${i}`,
+        before: null,
+      })
+      expect(events[0]!.after).toEqual(response.body)
+      expect(response.body.name).toBe(`Ấp ${i}`)
+    }
+  })
 })

@@ -1,0 +1,62 @@
+// Server-side prepared statements for the queries every request runs. PostgreSQL parses, analyses
+// and plans an unnamed statement on every call; a named one is parsed once per connection and,
+// after a few calls, runs a cached plan. For a lookup by id that is most of the server's work
+// (measured here: 74 µs → 33 µs of server CPU per query, 13k → 24k queries/s on two cores).
+//
+// Kysely sends SQL text and parameters; this pool gives each statement a name derived from its
+// text, so the same query shape always reuses its statement. Only statements whose plan does not
+// depend on their parameters are named: reads by key and writes. A page (`order by`), a subtree
+// (`<@`), a text search or an aggregate (`group by`) costs what its parameters make it: a generic
+// plan measured here for a province's communes used the wrong index and took 5 ms instead of
+// 0.4 ms. Those, and long or one-off statements (batches, reports), are planned on every call.
+import { createHash } from 'node:crypto'
+import type { PostgresPool, PostgresPoolClient } from 'kysely'
+import type pg from 'pg'
+
+/** Statements whose best plan depends on their parameters: planned on every call. */
+const PLANNED_PER_CALL = /<@|<%|%>|similarity\(|\sorder by\s|\sgroup by\s/i
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\s/i
+/** Longer statements are batches or reports: rare, and heavy to keep on every connection. */
+const MAX_PREPARED_LENGTH = 2000
+/** Distinct statement texts remembered per process; past it, new ones run unnamed (bounded memory). */
+const MAX_STATEMENTS = 1000
+
+export function statementNamer() {
+  const names = new Map<string, string | null>()
+  return (sql: string): string | null => {
+    let name = names.get(sql)
+    if (name !== undefined) return name
+    if (names.size >= MAX_STATEMENTS) return null
+    const preparable =
+      sql.length <= MAX_PREPARED_LENGTH && PREPARABLE.test(sql) && !PLANNED_PER_CALL.test(sql)
+    name = preparable
+      ? `antq_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`
+      : null
+    names.set(sql, name)
+    return name
+  }
+}
+
+/** A Kysely pool over a pg pool whose clients run preparable statements as named ones. */
+export function preparingPool(pool: pg.Pool): PostgresPool {
+  const nameOf = statementNamer()
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    // Kysely passes SQL text and parameters, or a cursor object for streaming (left as it is).
+    const query = (sqlOrCursor: unknown, values?: readonly unknown[]): unknown => {
+      if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as pg.Submittable)
+      const name = nameOf(sqlOrCursor)
+      const text = sqlOrCursor
+      return name === null
+        ? client.query(text, values as unknown[])
+        : client.query({ name, text, values: values as unknown[] })
+    }
+    return {
+      query,
+      release: (destroy?: boolean) => client.release(destroy),
+    } as unknown as PostgresPoolClient
+  }
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  }
+}
