@@ -61,8 +61,9 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id)
+    done()
   })
   app.addHook('onClose', () => database.close())
 

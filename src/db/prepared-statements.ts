@@ -4,17 +4,17 @@
 // (measured here: 74 µs → 33 µs of server CPU per query, 13k → 24k queries/s on two cores).
 //
 // Kysely sends SQL text and parameters; this pool gives each statement a name derived from its
-// text, so the same query shape always reuses its statement. Only statements whose plan does not
-// depend on their parameters are named: reads by key and writes. A page (`order by`), a subtree
-// (`<@`), a text search or an aggregate (`group by`) costs what its parameters make it: a generic
-// plan measured here for a province's communes used the wrong index and took 5 ms instead of
-// 0.4 ms. Those, and long or one-off statements (batches, reports), are planned on every call.
+// text, so the same query shape always reuses its statement. Statements whose cost depends on
+// their parameters are planned on every call: a subtree given as a parameter (`<@ $1`, a
+// province against a hamlet), a text search, an aggregate (`group by`), and long or one-off
+// statements (batches, reports). A list whose subtree root is looked up inside the statement
+// plans the same for every root, and is prepared.
 import { createHash } from 'node:crypto'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import type pg from 'pg'
 
 /** Statements whose best plan depends on their parameters: planned on every call. */
-const PLANNED_PER_CALL = /<@|<%|%>|similarity\(|\sorder by\s|\sgroup by\s/i
+const PLANNED_PER_CALL = /<@\s*\$|@>\s*\$|<%|%>|similarity\(|\sgroup by\s/i
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\s/i
 /** Longer statements are batches or reports: rare, and heavy to keep on every connection. */
 const MAX_PREPARED_LENGTH = 2000

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { preconditionFailed, preconditionRequired } from './errors.js'
+import { sendJson } from './raw-json.js'
 
 const etagOfJson = (json: string) => `"${hash('sha256', json, 'base64url').slice(0, 27)}"`
 
@@ -29,7 +30,7 @@ export function sendTaggedUnlessMatched(
   const etag = etagOfJson(json)
   void reply.header('etag', etag)
   if (listed(request.headers['if-none-match'], etag)) return reply.code(304).send()
-  return reply.type('application/json; charset=utf-8').send(json)
+  return sendJson(reply, json)
 }
 
 function listed(header: string | undefined, etag: string): boolean {

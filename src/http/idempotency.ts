@@ -3,7 +3,7 @@
 // per API key and kept 24 hours (then swept). Only successful responses are kept: after an error nothing was
 // written, so a retry runs again. Routes opt in with `config: { idempotent: true }`.
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
 import type { DB } from '../db/schema.js'
@@ -67,9 +67,9 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
       .execute()
   }
 
-  scope.addHook('preHandler', async (request, reply) => {
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['idempotency-key']
-    if (!request.routeOptions.config.idempotent || key === undefined) return
+    if (key === undefined) return
     if (typeof key !== 'string' || !/^[\x21-\x7E]{1,255}$/.test(key)) {
       throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 visible ASCII.', [
         { pointer: 'idempotency-key', code: 'INVALID_IDEMPOTENCY_KEY', detail: 'is not valid' },
@@ -135,9 +135,9 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
       .code(first.response_status)
       .headers({ ...first.response_headers, 'idempotent-replayed': 'true' })
       .send(first.response_body)
-  })
+  }
 
-  scope.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const reservation = request.idempotency
     if (!reservation) return payload
     request.idempotency = null
@@ -167,5 +167,15 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
         .execute()
     }
     return payload
+  }
+
+  // Only the routes that opt in carry the hooks: every other request skips them entirely.
+  scope.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return
+    route.preHandler = [...hooksOf(route.preHandler), preHandler]
+    route.onSend = [...hooksOf(route.onSend), onSend]
   })
 }
+
+const hooksOf = <T>(hooks: T | T[] | undefined): T[] =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]

@@ -14,7 +14,7 @@ export function registerMetrics(app: FastifyInstance) {
     registers: [registry],
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       {
         method: request.method,
@@ -23,6 +23,7 @@ export function registerMetrics(app: FastifyInstance) {
       },
       reply.elapsedTime / 1000,
     )
+    done()
   })
 
   app.get('/metrics', {

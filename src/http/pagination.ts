@@ -75,3 +75,20 @@ export function toPage<R, I>(
     nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
   }
 }
+
+/**
+ * toPage for rows that carry their item as JSON text already (built by the database): the page
+ * as the JSON the route sends, without parsing and serialising every item again.
+ */
+export function toJsonPage<R>(
+  rows: R[],
+  limit: number,
+  jsonOf: (row: R) => string,
+  keyOf: (row: R) => (string | number)[],
+): string {
+  const hasMore = rows.length > limit
+  const pageRows = hasMore ? rows.slice(0, limit) : rows
+  const last = pageRows.at(-1)
+  const nextCursor = hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null
+  return `{"items":[${pageRows.map(jsonOf).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+}

@@ -13,11 +13,23 @@ describe('statementNamer', () => {
     expect(statementNamer()(byId)).toBe(nameOf(byId))
   })
 
-  it('plans pages, subtrees, searches, aggregates, long and non-DML statements on every call', () => {
+  it('names pages, and subtrees whose root the statement itself looks up', () => {
+    const nameOf = statementNamer()
+    expect(
+      nameOf('select * from "units" where "kind" = $1 order by "code" limit $2'),
+    ).not.toBeNull()
+    expect(
+      nameOf(
+        'select * from units join (select path from units where id = $1) r on units.path <@ r.path',
+      ),
+    ).not.toBeNull()
+  })
+
+  it('plans parameter subtrees, searches, aggregates, long and non-DML statements on every call', () => {
     const nameOf = statementNamer()
     for (const sql of [
-      'select * from "units" where "kind" = $1 order by "code" limit $2',
       'select * from "units" where path <@ $1::ltree',
+      'select * from "units" where path @> $1::ltree',
       'select * from "units" where antq_fold($1) <% search_text',
       'select "year", count(*) from "certifications" group by "year"',
       `select * from "units" where "id" in (${Array.from({ length: 500 }, (_, i) => `$${i + 1}`).join(', ')})`,

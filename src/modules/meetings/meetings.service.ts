@@ -16,6 +16,7 @@ import {
   assertKind,
   assertValidDuring,
 } from '../units/index.js'
+import { insertMeetingInOneStatement } from './meetings.create.js'
 import { toMeeting } from './meetings.mapper.js'
 import {
   type MeetingRow,
@@ -104,6 +105,25 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     assertHeldOn(body.heldOn)
     const source = caller?.source ?? 'unknown'
     const externalId = body.externalId ? cleanText(body.externalId) : null
+    const values = {
+      format: body.format,
+      held_on: body.heldOn,
+      attendees: body.attendees,
+      ...measuresOf(body),
+      source,
+      external_id: externalId,
+      note: body.note ? cleanText(body.note) || null : null,
+    }
+    const inserted = await insertMeetingInOneStatement(
+      db,
+      body.unitRef,
+      HOST_KINDS[body.format],
+      values,
+      await units.scopePathOf(caller),
+      actor,
+    )
+    if (inserted) return toMeeting(inserted)
+    // Refused: the step-by-step path below finds out why and says so.
     try {
       return await db.transaction().execute(async (tx) => {
         const unit = await hostUnit(body.unitRef, body.heldOn, body.format, caller, tx)
@@ -111,20 +131,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
           const duplicate = await externalIdConflict(source, externalId, tx)
           if (duplicate) throw duplicate
         }
-        const row = await repository.insert(
-          unit,
-          {
-            unit_id: unit.id,
-            format: body.format,
-            held_on: body.heldOn,
-            attendees: body.attendees,
-            ...measuresOf(body),
-            source,
-            external_id: externalId,
-            note: body.note ? cleanText(body.note) || null : null,
-          },
-          tx,
-        )
+        const row = await repository.insert(unit, { unit_id: unit.id, ...values }, tx)
         const meeting = toMeeting(row)
         await recordAudit(tx, actor, {
           action: 'create',

@@ -1,16 +1,15 @@
 // Creating a unit under a parent in one statement: the parent resolved, its kind, validity and
-// scope checked, the unit and its audit row inserted, all in one data-modifying CTE (one round
-// trip, atomic without BEGIN/COMMIT). When it inserts nothing, or the database refuses (a code
-// overlapping in time), the service takes the step-by-step path, which names the problem; the
-// fast path never decides an error itself.
+// scope checked, the unit and its audit row (the unit as the API shows it, unitJson) inserted, all
+// in one data-modifying CTE: one round trip, atomic without BEGIN/COMMIT. When it inserts nothing,
+// or the database refuses (a code overlapping in time), the service takes the step-by-step path,
+// which names the problem; the fast path never decides an error itself.
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { isoTimestamp } from '../../db/sql.js'
 import type { Actor } from '../../http/caller.js'
-import { UUID_PATTERN } from '../../http/dates.js'
 import { PARENT_KINDS } from './units.kinds.js'
-import { type UnitRow, pathLabel, validOn } from './units.repository.js'
+import { unitJson } from './units.mapper.js'
+import { type UnitRow, namedBy, pathLabel } from './units.repository.js'
 import type { Unit } from './units.schemas.js'
 
 export interface UnitUnderParent {
@@ -33,25 +32,11 @@ export async function insertUnitInOneStatement(
   actor: Actor,
 ): Promise<UnitRow | undefined> {
   const id = randomUUID()
-  const parentMatch = UUID_PATTERN.test(unit.parentRef)
-    ? sql`id = ${unit.parentRef.toLowerCase()}::uuid`
-    : sql`code = ${unit.parentRef} and ${validOn(unit.parentOn)}`
-  // What the audit records is the unit as the API shows it (toUnit): the fields known here, and
-  // those only the database knows (the parent's, the timestamps) filled in by the statement.
-  const known = {
-    id,
-    code: unit.code,
-    name: unit.name,
-    kind: unit.kind,
-    validFrom: unit.validFrom,
-    validTo: unit.validTo,
-    attributes: unit.attributes,
-  }
   const inScope = scopePath === null ? sql`true` : sql`parent.path <@ ${scopePath}::ltree`
   try {
     const { rows } = await sql<UnitRow>`
       with parent as (
-        select id, kind, code, path, code_path, valid_from, valid_to from units where ${parentMatch}
+        select id, kind, code, path, code_path, valid_from, valid_to from units where ${namedBy(unit.parentRef, unit.parentOn, 'units')}
       ), unit as (
         insert into units (id, code, name, kind, parent_id, path, code_path, valid_from, valid_to, attributes)
         select ${id}::uuid, ${unit.code}, ${unit.name}, ${unit.kind}, parent.id,
@@ -66,12 +51,8 @@ export async function insertUnitInOneStatement(
       ), audit as (
         insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id, after, request_id)
         select ${actor.keyId}::uuid, ${actor.name}, 'create', 'unit', unit.id::text, unit.id,
-          ${JSON.stringify(known)}::jsonb || jsonb_build_object(
-            'parentId', unit.parent_id, 'parentCode', parent.code, 'path', unit.code_path,
-            'createdAt', ${isoTimestamp(sql.ref('unit.created_at'))},
-            'updatedAt', ${isoTimestamp(sql.ref('unit.updated_at'))}),
-          ${actor.requestId}
-        from unit, parent
+          ${unitJson('unit')}::jsonb, ${actor.requestId}
+        from unit
       )
       select * from unit`.execute(db)
     return rows[0]

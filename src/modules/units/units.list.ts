@@ -1,10 +1,12 @@
 // The unit list query: filters resolved by the service (refs → ids and paths) become one
 // indexed query: subtree by ltree (GiST), search by trigram (GIN) on the folded name and code.
 // A subtree named by a ref is resolved inside the same statement (one round trip); each row
-// carries the subtree root's path so that the caller can check it against a key's scope.
+// carries the subtree root's path so that the caller can check it against a key's scope. Rows come
+// back as the JSON the API shows (unitJson) with their sort key, ready to be joined into a page.
 import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
-import { UNIT_OUTPUT_COLUMNS, type UnitOutputRow, namedBy, validOn } from './units.repository.js'
+import { unitJson } from './units.mapper.js'
+import { namedBy, validOn } from './units.repository.js'
 
 export interface UnitListParams {
   limit: number
@@ -23,58 +25,59 @@ export interface UnitListParams {
   offset?: number
 }
 
-export type UnitListRow = UnitOutputRow & {
+export interface UnitListRow {
+  /** The unit as the API shows it, as JSON text. */
+  unit_json: string
+  code: string
+  id: string
   /** The path of the unit `underRef` named, when given. */
   under_path: string | null
 }
 
 export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<UnitListRow[]> {
-  let query = db
+  const underRef = p.underRef
+  let rows = db
     .selectFrom('units')
-    .select(UNIT_OUTPUT_COLUMNS.map((column) => `units.${column}` as const))
-  if (p.underRef) {
-    const underRef = p.underRef
-    query = query
-      .innerJoin(
-        (eb) =>
-          eb
-            .selectFrom('units as root')
-            .select('root.path as under_path')
-            .where(namedBy(underRef, p.asOf, 'root'))
-            .as('under'),
-        (join) =>
-          join.on(sql<boolean>`units.path <@ under.under_path and units.path <> under.under_path`),
-      )
-      .select('under.under_path')
-  } else {
-    query = query.select(sql<null>`null`.as('under_path'))
-  }
-  if (!p.includeClosed) query = query.where(validOn(p.asOf, 'units'))
-  if (p.kinds?.length) query = query.where('units.kind', 'in', p.kinds)
-  if (p.parentId) query = query.where('units.parent_id', '=', p.parentId)
-  if (p.scopePath) query = query.where(sql<boolean>`units.path <@ ${p.scopePath}::ltree`)
+    .selectAll('units')
+    .select(
+      underRef
+        ? sql<string>`(select path from root)`.as('under_path')
+        : sql<null>`null::ltree`.as('under_path'),
+    )
+  if (underRef)
+    rows = rows.where(
+      sql<boolean>`units.path <@ (select path from root) and units.path <> (select path from root)`,
+    )
+  if (!p.includeClosed) rows = rows.where(validOn(p.asOf, 'units'))
+  if (p.kinds?.length) rows = rows.where(sql<boolean>`units.kind = any(${p.kinds}::text[])`)
+  if (p.parentId) rows = rows.where('units.parent_id', '=', p.parentId)
+  if (p.scopePath) rows = rows.where(sql<boolean>`units.path <@ ${p.scopePath}::ltree`)
+  const folded = p.q ? sql`antq_fold(${p.q})` : undefined
   if (p.q) {
-    const folded = sql`antq_fold(${p.q})`
     const pattern = sql`'%' || antq_fold(${p.q.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`
-    return query
-      .where(sql<boolean>`(units.search_text like ${pattern} or ${folded} <% units.search_text)`)
-      .orderBy(sql`word_similarity(${folded}, units.search_text) desc`)
-      .orderBy(sql`similarity(${folded}, units.search_text) desc`)
-      .orderBy('units.code')
-      .orderBy('units.id')
-      .offset(p.offset ?? 0)
-      .limit(p.limit + 1)
-      .$castTo<UnitListRow>()
-      .execute()
-  }
-  if (p.after) {
+    rows = rows.where(
+      sql<boolean>`(units.search_text like ${pattern} or ${folded} <% units.search_text)`,
+    )
+  } else if (p.after) {
     const [code, id] = p.after
-    query = query.where(sql<boolean>`(units.code, units.id) > (${code}, ${id}::uuid)`)
+    rows = rows.where(sql<boolean>`(units.code, units.id) > (${code}, ${id}::uuid)`)
   }
-  return query
-    .orderBy('units.code')
-    .orderBy('units.id')
-    .limit(p.limit + 1)
-    .$castTo<UnitListRow>()
-    .execute()
+  const order = folded
+    ? sql`word_similarity(${folded}, units.search_text) desc, similarity(${folded}, units.search_text) desc, units.code, units.id`
+    : sql`units.code, units.id`
+  // A subtree's root is looked up inside the statement, so its size is unknown when the statement
+  // is planned: the planner may then walk every unit of the country in code order, hoping to meet
+  // a page of the subtree early (10 ms for a province late in the code order). Materialising the
+  // subtree first keeps the query on the subtree index whatever the root.
+  const source = underRef
+    ? sql`with root as (select path from units where ${namedBy(underRef, p.asOf, 'units')}),
+        subtree as materialized (${rows})`
+    : sql`with subtree as (${rows})`
+  const { rows: page } = await sql<UnitListRow>`
+    ${source}
+    select ${unitJson('units')} as unit_json, units.code, units.id, units.under_path
+    from subtree as units
+    order by ${order}
+    offset ${folded ? (p.offset ?? 0) : 0} limit ${p.limit + 1}`.execute(db)
+  return page
 }

@@ -25,11 +25,16 @@ export type UnitOutputRow = Pick<UnitRow, (typeof UNIT_OUTPUT_COLUMNS)[number]>
 /** ltree label of a unit id (labels may not contain '-' on PostgreSQL 15). */
 export const pathLabel = (id: string) => id.replaceAll('-', '')
 
-/** SQL: the unit is valid on `date` (both bounds inclusive, null = open). */
-export const validOn = (date: string, alias?: string) =>
-  alias
-    ? sql<boolean>`daterange(${sql.ref(`${alias}.valid_from`)}, ${sql.ref(`${alias}.valid_to`)}, '[]') @> ${date}::date`
-    : sql<boolean>`daterange(valid_from, valid_to, '[]') @> ${date}::date`
+/**
+ * SQL: the unit is valid on `date` (both bounds inclusive, null = open). Written as comparisons
+ * rather than `daterange(...) @> date`: for a prepared statement the planner cannot estimate the
+ * range form and picked the code-overlap index, reading every unit of the country for one page.
+ */
+export const validOn = (date: string, alias?: string) => {
+  const from = sql.ref(alias ? `${alias}.valid_from` : 'valid_from')
+  const to = sql.ref(alias ? `${alias}.valid_to` : 'valid_to')
+  return sql<boolean>`(${from} is null or ${from} <= ${date}::date) and (${to} is null or ${to} >= ${date}::date)`
+}
 
 /** SQL: the unit a ref names on `date`: an id (any case), else a code valid that day. */
 export const namedBy = (ref: string, date: string, alias: string) =>

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { decodeCursor, toJsonPage } from '../../http/pagination.js'
+import { sendJson } from '../../http/raw-json.js'
 import { created } from '../../http/replies.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import {
@@ -13,7 +14,7 @@ import {
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
-import { listUnits } from './units.list.js'
+import { type UnitListRow, listUnits } from './units.list.js'
 import { toUnit } from './units.mapper.js'
 import {
   AsOfQuery,
@@ -32,6 +33,7 @@ import { createUnitChangesService } from './unit-changes.service.js'
 import type { UnitKind } from '../../db/schema.js'
 
 const tags = ['units']
+const unitJsonOf = (row: UnitListRow) => row.unit_json
 
 export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
   const service = createUnitsService(db)
@@ -52,7 +54,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       querystring: UnitListQuery,
       response: { 200: UnitPage, ...problemResponses(403, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const query = request.query
       const asOf = query.asOf ?? today()
       const parent = query.parent ? await unitRef(query.parent, asOf, request) : undefined
@@ -79,8 +81,11 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       if (query.under && (root == null || !service.inScope({ path: root }, scopePath)))
         await unitRef(query.under, asOf, request)
       const offset = Number(cursor?.[0] ?? 0)
-      return toPage(rows, query.limit, toUnit, (row) =>
-        q ? [offset + query.limit] : [row.code, row.id],
+      return sendJson(
+        reply,
+        toJsonPage(rows, query.limit, unitJsonOf, (row) =>
+          q ? [offset + query.limit] : [row.code, row.id],
+        ),
       )
     },
   })
@@ -179,7 +184,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       querystring: ChildrenQuery,
       response: { 200: UnitPage, ...problemResponses(403, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const asOf = request.query.asOf ?? today()
       const unit = await unitRef(request.params.ref, asOf, request)
       const cursor = request.query.cursor
@@ -194,7 +199,10 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         ...(kinds ? { kinds } : {}),
         ...(cursor ? { after: cursor } : {}),
       })
-      return toPage(rows, request.query.limit, toUnit, (row) => [row.code, row.id])
+      return sendJson(
+        reply,
+        toJsonPage(rows, request.query.limit, unitJsonOf, (row) => [row.code, row.id]),
+      )
     },
   })
 
