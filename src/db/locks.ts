@@ -6,7 +6,11 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from './schema.js'
 
+/** SQL: wait for, then hold until commit, the lock of one logical record (e.g. a unit's year). */
+export const lockKeyCall = (...parts: (string | number)[]) =>
+  sql`pg_advisory_xact_lock(hashtextextended(${parts.join(':')}, 0))`
+
 /** Waits for, then holds until commit, the lock of one logical record (e.g. a unit's year). */
 export async function lockKey(tx: Kysely<DB>, ...parts: (string | number)[]): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${parts.join(':')}, 0))`.execute(tx)
+  await sql`select ${lockKeyCall(...parts)}`.execute(tx)
 }

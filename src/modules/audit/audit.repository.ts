@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { isoTimestamp } from '../../db/sql.js'
 import type { AuditAction, DB } from '../../db/schema.js'
 import type { Actor } from '../../http/caller.js'
 
@@ -28,6 +29,42 @@ export async function recordAudit(db: Kysely<DB>, actor: Actor, entry: AuditEntr
     })
     .execute()
 }
+
+/**
+ * SQL: the audit row of a record created by the same statement (a data-modifying CTE), for
+ * writes done in one round trip. `after` is the record as the API shows it, written in SQL.
+ */
+export function auditCreation(a: {
+  actor: Actor
+  entity: string
+  entityId: RawBuilder<unknown>
+  unitId: RawBuilder<unknown>
+  after: RawBuilder<unknown>
+  from: RawBuilder<unknown>
+}): RawBuilder<unknown> {
+  return sql`insert into audit_events
+      (actor_key_id, actor_name, action, entity, entity_id, unit_id, after, request_id)
+    select ${a.actor.keyId}::uuid, ${a.actor.name}, 'create', ${a.entity}, ${a.entityId}::text,
+      ${a.unitId}, ${a.after}::jsonb, ${a.actor.requestId}
+    from ${a.from}`
+}
+
+/**
+ * SQL: the audit row of a record with `id` and `unit_id` columns inserted by the CTE `row`;
+ * `shown` is the record as its mapper shows it, made before the insert, to which the statement
+ * adds the two timestamps only the database knows.
+ */
+export const auditCreatedRow = (actor: Actor, entity: string, row: string, shown: object) =>
+  auditCreation({
+    actor,
+    entity,
+    entityId: sql.ref(`${row}.id`),
+    unitId: sql.ref(`${row}.unit_id`),
+    after: sql`${JSON.stringify(shown)}::jsonb || jsonb_build_object(
+      'createdAt', ${isoTimestamp(sql.ref(`${row}.created_at`))},
+      'updatedAt', ${isoTimestamp(sql.ref(`${row}.updated_at`))})`,
+    from: sql.table(row),
+  })
 
 export interface AuditFilter {
   limit: number

@@ -1,2 +1,2 @@
-export { recordAudit } from './audit.repository.js'
+export { auditCreatedRow, auditCreation, recordAudit } from './audit.repository.js'
 export { auditRoutes } from './audit.routes.js'

@@ -15,6 +15,7 @@ import {
 import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
+import { insertFirstCertification } from './certifications.create.js'
 import { toCertification } from './certifications.mapper.js'
 import {
   type CertificationRow,
@@ -52,6 +53,13 @@ export const endOfYear = (year: number) => `${year}-12-31`
 
 const text = (value: string | null | undefined) =>
   value === undefined || value === null ? null : cleanText(value) || null
+
+/** The values to store for `unit`'s `year`, once the unit and the values obey every rule. */
+function checkedValues(unit: UnitRow, year: number, body: PutCertification): CertificationValues {
+  assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
+  assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
+  return checkBody(year, unit, body)
+}
 
 function checkBody(year: number, unit: UnitRow, body: PutCertification): CertificationValues {
   const legalBasis: LegalBasis = body.legalBasis ?? defaultLegalBasis(year)
@@ -126,11 +134,25 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
         { pointer: 'year', code: 'YEAR_IN_FUTURE', detail: 'is in the future' },
       ])
     }
+    // The usual cases need no lock: a record sent again unchanged is answered from what is
+    // stored, and the first record of a year is written in one statement. Anything else (a
+    // replacement, a withdrawn record, a writer racing this one) takes the locked path below.
+    const unit = await unitFor(ref, year, asOf, caller, 'write')
+    const values = checkedValues(unit, year, body)
+    const stored = await repository.find(unit.id, year)
+    if (stored && stored.withdrawn_at === null && sameValues(stored, values)) {
+      const current = toCertification(stored)
+      assertPutPreconditions(preconditions, etagOf(current), true)
+      return { created: false, certification: current }
+    }
+    if (!stored) {
+      assertPutPreconditions(preconditions, undefined, false)
+      const row = await insertFirstCertification(db, unit, year, values, actor)
+      if (row) return { created: true, certification: toCertification(row) }
+    }
     return db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, year, asOf, caller, 'write', tx)
-      assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
-      assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
-      const values = checkBody(year, unit, body)
+      const values = checkedValues(unit, year, body)
       // Writers of one unit's year take turns: the check below sees what the last one wrote.
       await lockKey(tx, 'certification', unit.id, year)
       const existing = await repository.find(unit.id, year, tx)

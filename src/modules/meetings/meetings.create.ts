@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import type { Actor } from '../../http/caller.js'
+import { auditCreation } from '../audit/index.js'
 import { namedBy, validOn } from '../units/index.js'
 import { meetingJson } from './meetings.mapper.js'
 import type { MeetingRow, MeetingValues } from './meetings.repository.js'
@@ -40,12 +41,14 @@ export async function insertMeetingInOneStatement(
         where host.kind = any(${[...hostKinds]}::text[]) and ${validOn(v.held_on, 'host')}
           and ${inScope}
         returning *
-      ), audit as (
-        insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id, after, request_id)
-        select ${actor.keyId}::uuid, ${actor.name}, 'create', 'meeting', meeting.id::text, host.id,
-          ${meetingJson('meeting', 'host')}::jsonb, ${actor.requestId}
-        from meeting, host
-      )
+      ), audit as (${auditCreation({
+        actor,
+        entity: 'meeting',
+        entityId: sql.ref('meeting.id'),
+        unitId: sql.ref('host.id'),
+        after: meetingJson('meeting', 'host'),
+        from: sql`meeting, host`,
+      })})
       select meeting.*, host.code as unit_code, host.name as unit_name, host.kind as unit_kind,
         host.path as unit_path
       from meeting, host`.execute(db)

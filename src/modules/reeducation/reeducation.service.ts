@@ -14,11 +14,13 @@ import {
 import type { Asking, Caller } from '../../http/caller.js'
 import { recordAudit } from '../audit/index.js'
 import {
+  type UnitRow,
   COMMUNE_LEVEL_KINDS,
   type UnitsService,
   assertKind,
   assertValidDuring,
 } from '../units/index.js'
+import { insertFirstReeducation } from './reeducation.create.js'
 import { sortedBreakdown, toReeducation } from './reeducation.mapper.js'
 import { type Period, parsePeriod } from './reeducation.periods.js'
 import {
@@ -62,6 +64,12 @@ export interface ReeducationRemoval {
   ifMatch: string | undefined
 }
 
+/** 422 unless `unit` keeps re-education counts and was valid through the whole period. */
+function assertKeeps(unit: UnitRow, period: Period, code: string) {
+  assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
+  assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
+}
+
 export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
   const repository = createReeducationRepository(db)
 
@@ -100,10 +108,25 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       by_organisation: sortedBreakdown(body.byOrganisation),
       note: body.note ? cleanText(body.note) || null : null,
     }
+    // The usual cases need no lock: counts sent again unchanged are answered from what is
+    // stored, and the first counts of a period are written in one statement. Anything else (a
+    // replacement, a writer racing this one) takes the locked path below.
+    const unit = await unitFor(ref, period, asOf, caller, 'write')
+    assertKeeps(unit, period, code)
+    const stored = await repository.find(unit.id, period.period)
+    if (stored && sameValues(stored, values)) {
+      const current = toReeducation(stored)
+      assertPutPreconditions(preconditions, etagOf(current), true)
+      return { created: false, record: current }
+    }
+    if (!stored) {
+      assertPutPreconditions(preconditions, undefined, false)
+      const row = await insertFirstReeducation(db, unit, period, values, actor)
+      if (row) return { created: true, record: toReeducation(row) }
+    }
     return db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, period, asOf, caller, 'write', tx)
-      assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
-      assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
+      assertKeeps(unit, period, code)
       // Writers of one unit's period take turns: the check below sees what the last one wrote.
       await lockKey(tx, 'reeducation', unit.id, period.period)
       const existing = await repository.find(unit.id, period.period, tx)

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { Actor } from '../../http/caller.js'
+import { auditCreation } from '../audit/index.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { unitJson } from './units.mapper.js'
 import { type UnitRow, namedBy, pathLabel } from './units.repository.js'
@@ -48,12 +49,14 @@ export async function insertUnitInOneStatement(
             @> daterange(${unit.validFrom}::date, ${unit.validTo}::date, '[]')
           and ${inScope}
         returning *
-      ), audit as (
-        insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id, after, request_id)
-        select ${actor.keyId}::uuid, ${actor.name}, 'create', 'unit', unit.id::text, unit.id,
-          ${unitJson('unit')}::jsonb, ${actor.requestId}
-        from unit
-      )
+      ), audit as (${auditCreation({
+        actor,
+        entity: 'unit',
+        entityId: sql.ref('unit.id'),
+        unitId: sql.ref('unit.id'),
+        after: unitJson('unit'),
+        from: sql.table('unit'),
+      })})
       select * from unit`.execute(db)
     return rows[0]
   } catch (error) {
