@@ -42,9 +42,9 @@ export async function withScratchDatabase(
   }
 }
 
-/** A migrated database on the scratch URL. */
+/** A migrated database on the scratch URL; building a national data set may take minutes a statement. */
 export async function openScratch(url: string): Promise<Database> {
-  const database = openPostgres(url, { poolSize: 4 })
+  const database = openPostgres(url, { poolSize: 4, queryTimeoutMs: 600_000 })
   await migrateToLatest(database.db)
   return database
 }
