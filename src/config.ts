@@ -67,7 +67,7 @@ export const EnvironmentSchema = Type.Object({
   DATABASE_PREPARED_STATEMENTS: Type.Boolean({
     default: true,
     description:
-      'Run frequent queries as named prepared statements on PostgreSQL; `false` behind a pooler in transaction mode that does not keep them.',
+      'Run frequent queries as named prepared statements (parsed and planned once per connection); `false` behind a pooler in transaction mode that does not keep them.',
   }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     minimum: 0,

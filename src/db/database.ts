@@ -80,6 +80,8 @@ export interface PgliteOptions {
   dataDir?: string | undefined
   /** A dump (`dumpDataDir`) to start from: how tests get a migrated database quickly. */
   loadDataDir?: Blob | undefined
+  /** Name frequent statements so that the database keeps them parsed and planned. */
+  preparedStatements?: boolean
 }
 
 export interface PgliteDatabase extends Database {
@@ -96,7 +98,11 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
       extensions: PGLITE_EXTENSIONS,
     })
     const pool = new pg.Pool(createPgConfig(pglite))
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: options.preparedStatements === false ? pool : preparingPool(pool),
+      }),
+    })
     return {
       db,
       kind: 'pglite',
@@ -135,5 +141,8 @@ export function openDatabase(config: Config): Promise<Database> {
         preparedStatements: config.databasePreparedStatements,
       }),
     )
-  return openPglite({ dataDir: config.dataDir === 'memory' ? undefined : config.dataDir })
+  return openPglite({
+    dataDir: config.dataDir === 'memory' ? undefined : config.dataDir,
+    preparedStatements: config.databasePreparedStatements,
+  })
 }

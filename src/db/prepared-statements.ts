@@ -1,7 +1,9 @@
 // Server-side prepared statements for the queries every request runs. PostgreSQL parses, analyses
 // and plans an unnamed statement on every call; a named one is parsed once per connection and,
 // after a few calls, runs a cached plan. For a lookup by id that is most of the server's work
-// (measured here: 74 µs → 33 µs of server CPU per query, 13k → 24k queries/s on two cores).
+// (measured here: 74 µs → 33 µs of server CPU per query, 13k → 24k queries/s on two cores). The
+// embedded database plans in the service's own thread, so it gains as much (a unit read 2.1k →
+// 2.8k requests/s, a first certification 0.7k → 1.1k).
 //
 // Kysely sends SQL text and parameters; this pool gives each statement a name derived from its
 // text, so the same query shape always reuses its statement. Statements whose cost depends on
