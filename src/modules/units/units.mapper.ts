@@ -29,11 +29,11 @@ export function toUnit(row: UnitOutputRow): Unit {
 /** SQL: the JSON text of `toUnit` for the units row under `alias`. */
 export function unitJson(alias: string): RawBuilder<string> {
   const column = (name: string) => sql.ref(`${alias}.${name}`)
-  const codes = sql`string_to_array(${column('code_path')}, '/')`
   return sql<string>`json_build_object(
     'id', ${column('id')}, 'code', ${column('code')}, 'name', ${column('name')},
     'kind', ${column('kind')}, 'parentId', ${column('parent_id')},
-    'parentCode', (${codes})[cardinality(${codes}) - 1], 'path', ${column('code_path')},
+    'parentCode', nullif(split_part(${column('code_path')}, '/', -2), ''),
+    'path', ${column('code_path')},
     'validFrom', ${column('valid_from')}, 'validTo', ${column('valid_to')},
     'attributes', ${column('attributes')},
     'createdAt', ${isoTimestamp(column('created_at'))},

@@ -76,6 +76,11 @@ describe('the two writings of a unit', () => {
           updatedAt: expect.any(String),
         })
     }
+    const provinces = (await t.admin().get('/v1/units?kind=province&limit=1000').expect(200)).body
+      .items as Unit[]
+    expect(provinces.find((u) => u.id === province.id)).toEqual(
+      (await t.admin().get(`/v1/units/${province.id}`)).body,
+    )
     const children = await t.admin().get(`/v1/units/${commune.id}/children?asOf=2010-01-01`)
     const hamletsAndSchools = new Set(created.slice(2).map((u) => u.id))
     expect(children.body.items).toEqual(listed.filter((u) => hamletsAndSchools.has(u.id)))
