@@ -100,10 +100,16 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
 
   await app.register(
     async (v1) => {
-      authenticate(v1, createCallerLookup(createApiKeysRepository(db), config.adminApiKey))
+      const callers = createCallerLookup(createApiKeysRepository(db), config.adminApiKey)
+      authenticate(v1, callers)
       registerIdempotency(v1, db)
       const units = createUnitsService(db)
-      await v1.register(apiKeysRoutes, { prefix: '/api-keys', db, units })
+      await v1.register(apiKeysRoutes, {
+        prefix: '/api-keys',
+        db,
+        units,
+        onRevoked: callers.forget,
+      })
       await v1.register(unitsRoutes, { prefix: '/units', db })
       await v1.register(unitChangesRoutes, { prefix: '/unit-changes', db })
       await v1.register(certificationsRoutes, { db, units })

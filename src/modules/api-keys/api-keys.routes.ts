@@ -21,8 +21,10 @@ const tags = ['api-keys']
 export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
   units: UnitsService
-}> = async (app, { db, units }) => {
-  const service = createApiKeysService(db, units)
+  /** Told after a key is revoked (the caller lookup forgets the keys it remembers). */
+  onRevoked?: () => void
+}> = async (app, { db, units, onRevoked }) => {
+  const service = createApiKeysService(db, units, onRevoked)
   app.addHook('onRequest', requireRole('admin'))
 
   app.post('', {

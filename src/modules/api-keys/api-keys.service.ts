@@ -24,7 +24,11 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
   }
 }
 
-export function createApiKeysService(db: Kysely<DB>, units: UnitsService) {
+export function createApiKeysService(
+  db: Kysely<DB>,
+  units: UnitsService,
+  onRevoked: () => void = () => undefined,
+) {
   const keys = createApiKeysRepository(db)
 
   async function manageable(row: ApiKeyRow | undefined, caller: Caller | null, tx: Kysely<DB>) {
@@ -117,6 +121,7 @@ export function createApiKeysService(db: Kysely<DB>, units: UnitsService) {
           after: toApiKey(revoked),
         })
     })
+    onRevoked()
   }
 
   return { create, list, find, revoke }

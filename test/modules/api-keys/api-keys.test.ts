@@ -206,6 +206,12 @@ describe('GET and DELETE /v1/api-keys/{id}', () => {
       .send({ name: 'to revoke', role: 'viewer' })
       .expect(201)
     const key = created.body.key as string
+    // Used first, so that the service remembers it: the revocation must still take effect at once.
+    await t
+      .http()
+      .get('/v1/api-keys/' + created.body.id)
+      .set('authorization', `Bearer ${key}`)
+    await t.http().get('/v1/units').set('authorization', `Bearer ${key}`).expect(200)
     await t.admin().delete(`/v1/api-keys/${created.body.id}`).expect(204)
     await t.admin().delete(`/v1/api-keys/${created.body.id}`).expect(204)
     await t.http().get('/v1/api-keys').set('authorization', `Bearer ${key}`).expect(401)
