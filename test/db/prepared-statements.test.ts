@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { createTestApp } from '../support/app.js'
+import { openTestDatabase } from '../support/database.js'
 import { statementNamer } from '../../src/db/prepared-statements.js'
 
 describe('statementNamer', () => {
@@ -38,4 +40,38 @@ describe('statementNamer', () => {
     ])
       expect(nameOf(sql)).toBeNull()
   })
+})
+
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  it.each([true, false])(
+    'serves the same answers with prepared statements %s',
+    async (prepared) => {
+      const t = await createTestApp({}, await openTestDatabase({ preparedStatements: prepared }))
+      try {
+        const province = await t
+          .admin()
+          .post('/v1/units')
+          .send({ code: 'P1', name: 'Tỉnh Một', kind: 'province' })
+          .expect(201)
+        for (let i = 0; i < 8; i++) {
+          // Past the fifth run a prepared statement may switch to a cached plan: still the same answers.
+          await t
+            .admin()
+            .post('/v1/units')
+            .send({ code: `C${i}`, name: `Xã ${i}`, kind: 'commune', parentCode: 'P1' })
+            .expect(201)
+          const page = await t
+            .admin()
+            .get(`/v1/units?under=${province.body.id}&limit=100`)
+            .expect(200)
+          expect(page.body.items.map((u: { code: string }) => u.code)).toEqual(
+            Array.from({ length: i + 1 }, (_, j) => `C${j}`),
+          )
+          await t.admin().get(`/v1/units/C${i}`).expect(200)
+        }
+      } finally {
+        await t.close()
+      }
+    },
+  )
 })

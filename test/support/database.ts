@@ -7,7 +7,7 @@ import { adminQuery, databaseUrlFor } from './postgres-admin.js'
 export const onServer = Boolean(process.env.TEST_DATABASE_URL)
 
 export async function openTestDatabase(
-  options: { queryTimeoutMs?: number } = {},
+  options: { queryTimeoutMs?: number; preparedStatements?: boolean } = {},
 ): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
@@ -19,6 +19,7 @@ export async function openTestDatabase(
     const database = openPostgres(databaseUrlFor(serverUrl, name), {
       poolSize: 4,
       ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
+      ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
     })
     return {
       ...database,
@@ -29,5 +30,8 @@ export async function openTestDatabase(
     }
   }
   const dump = await readFile(process.env.ANTQ_TEST_PGLITE_DUMP ?? '')
-  return openPglite({ loadDataDir: new Blob([dump]) })
+  return openPglite({
+    loadDataDir: new Blob([dump]),
+    ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
+  })
 }
