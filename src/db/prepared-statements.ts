@@ -39,22 +39,43 @@ export function statementNamer() {
   }
 }
 
+/**
+ * A statement prepared before a migration changed the shape of its table (a rolling upgrade: new
+ * columns added while this process runs) cannot run again on that connection.
+ */
+const isStalePlan = (error: unknown) =>
+  (error as { code?: string }).code === '0A000' &&
+  /cached plan must not change result type/.test(String((error as Error).message))
+
 /** A Kysely pool over a pg pool whose clients run preparable statements as named ones. */
 export function preparingPool(pool: pg.Pool): PostgresPool {
   const nameOf = statementNamer()
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let inTransaction = false
+    let stale = false
     // Kysely passes SQL text and parameters, or a cursor object for streaming (left as it is).
-    const query = (sqlOrCursor: unknown, values?: readonly unknown[]): unknown => {
+    const query = async (sqlOrCursor: unknown, values?: readonly unknown[]): Promise<unknown> => {
       if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as pg.Submittable)
-      const name = nameOf(sqlOrCursor)
       const text = sqlOrCursor
-      return name === null
-        ? client.query(text, values as unknown[])
-        : client.query({ name, text, values: values as unknown[] })
+      if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true
+      else if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
+      const name = stale ? null : nameOf(text)
+      if (name === null) return client.query(text, values as unknown[])
+      try {
+        return await client.query({ name, text, values: values as unknown[] })
+      } catch (error) {
+        if (!isStalePlan(error)) throw error
+        // This connection's statements are stale: it is closed when released, and a statement
+        // outside a transaction simply runs again, unprepared. Inside one, the transaction has
+        // failed already and the error stands.
+        stale = true
+        if (inTransaction) throw error
+        return client.query(text, values as unknown[])
+      }
     }
     return {
       query,
-      release: (destroy?: boolean) => client.release(destroy),
+      release: (destroy?: boolean) => client.release(destroy || stale),
     } as unknown as PostgresPoolClient
   }
   return {

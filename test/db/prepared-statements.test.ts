@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
 import { createTestApp } from '../support/app.js'
 import { openTestDatabase } from '../support/database.js'
 import { statementNamer } from '../../src/db/prepared-statements.js'
@@ -74,4 +75,27 @@ describe('DATABASE_PREPARED_STATEMENTS', () => {
       }
     },
   )
+})
+
+describe('a table changed under prepared statements', () => {
+  it('runs the statement again unprepared, with the new shape', async () => {
+    const database = await openTestDatabase()
+    try {
+      const select = () =>
+        database.db.selectFrom('api_keys').selectAll().where('name', '=', 'nobody').execute()
+      // Enough runs on every connection of the pool for each to hold the statement prepared.
+      for (let i = 0; i < 30; i++) await Promise.all([select(), select(), select(), select()])
+      await sql`alter table api_keys add column added_later integer`.execute(database.db)
+      await database.db
+        .insertInto('api_keys')
+        .values({ name: 'nobody', key_hash: 'h', key_prefix: 'p', role: 'viewer' })
+        .execute()
+      for (let i = 0; i < 3; i++) {
+        const rows = await Promise.all([select(), select(), select(), select()])
+        for (const r of rows) expect(r[0]).toHaveProperty('added_later', null)
+      }
+    } finally {
+      await database.close()
+    }
+  })
 })
