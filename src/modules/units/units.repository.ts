@@ -5,22 +5,21 @@ import { UUID_PATTERN } from '../../http/dates.js'
 
 export type UnitRow = Selectable<UnitsTable>
 
-/** The columns a unit's representation (toUnit) is made of: what lists read. */
-export const UNIT_OUTPUT_COLUMNS = [
-  'id',
-  'code',
-  'name',
-  'kind',
-  'parent_id',
-  'code_path',
-  'valid_from',
-  'valid_to',
-  'attributes',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof UnitRow)[]
-
-export type UnitOutputRow = Pick<UnitRow, (typeof UNIT_OUTPUT_COLUMNS)[number]>
+/** The columns a unit's representation (toUnit) is made of. */
+export type UnitOutputRow = Pick<
+  UnitRow,
+  | 'id'
+  | 'code'
+  | 'name'
+  | 'kind'
+  | 'parent_id'
+  | 'code_path'
+  | 'valid_from'
+  | 'valid_to'
+  | 'attributes'
+  | 'created_at'
+  | 'updated_at'
+>
 
 /** ltree label of a unit id (labels may not contain '-' on PostgreSQL 15). */
 export const pathLabel = (id: string) => id.replaceAll('-', '')
