@@ -62,9 +62,11 @@ export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<Unit
     const [code, id] = p.after
     rows = rows.where(sql<boolean>`(units.code, units.id) > (${code}, ${id}::uuid)`)
   }
-  const order = folded
-    ? sql`word_similarity(${folded}, units.search_text) desc, similarity(${folded}, units.search_text) desc, units.code, units.id`
-    : sql`units.code, units.id`
+  // Ranked by similarity when searching, else by code; the ranks are columns so that the page,
+  // once cut, keeps its order.
+  const ranks = folded
+    ? sql`word_similarity(${folded}, units.search_text) as rank, similarity(${folded}, units.search_text) as tie`
+    : sql`0 as rank, 0 as tie`
   // A subtree's root is looked up inside the statement, so its size is unknown when the statement
   // is planned: the planner may then walk every unit of the country in code order, hoping to meet
   // a page of the subtree early (10 ms for a province late in the code order). Materialising the
@@ -73,11 +75,16 @@ export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<Unit
     ? sql`with root as (select path from units where ${namedBy(underRef, p.asOf, 'units')}),
         subtree as materialized (${rows})`
     : sql`with subtree as (${rows})`
+  // The JSON is written for the page only: the page is cut first, in a subquery of its own (left
+  // to itself, the planner wrote every unit of the subtree before sorting them).
   const { rows: page } = await sql<UnitListRow>`
     ${source}
     select ${unitJson('units')} as unit_json, units.code, units.id, units.under_path
-    from subtree as units
-    order by ${order}
-    offset ${folded ? (p.offset ?? 0) : 0} limit ${p.limit + 1}`.execute(db)
+    from (
+      select units.*, ${ranks} from subtree as units
+      order by rank desc, tie desc, units.code, units.id
+      offset ${folded ? (p.offset ?? 0) : 0} limit ${p.limit + 1}
+    ) as units
+    order by units.rank desc, units.tie desc, units.code, units.id`.execute(db)
   return page
 }
