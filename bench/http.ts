@@ -17,7 +17,7 @@ const ONLY = process.env.BENCH_ONLY
 const auth = { authorization: `Bearer ${key}` }
 const json = { ...auth, 'content-type': 'application/json' }
 
-const run = (file: string, env: Record<string, string>) =>
+const runCompiled = (file: string, env: Record<string, string>) =>
   execFileSync(process.execPath, [file], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -61,7 +61,7 @@ async function measure(base: string, label: string, requests: Request[]) {
 async function scenarios(database: string, base: string) {
   const provinces = await ids(base, 'kind=province&limit=100')
   const communes = await ids(base, 'kind=commune,ward,town&limit=1000')
-  const run = Date.now().toString(36)
+  const tag = Date.now().toString(36)
   let seq = 0
   console.log(`\n${database}: ${CONNECTIONS} connections, ${SECONDS} s per scenario`)
   console.log('| scenario | req/s | p50 ms | p99 ms | failed |\n|---|---|---|---|---|')
@@ -90,7 +90,7 @@ async function scenarios(database: string, base: string) {
       setupRequest: (r) => ({
         ...r,
         body: JSON.stringify({
-          code: `B${run}-${++seq}`,
+          code: `B${tag}-${++seq}`,
           name: `Ấp ${seq}`,
           kind: 'hamlet',
           parentId: pick(communes.slice(0, 200)),
@@ -127,7 +127,7 @@ async function scenarios(database: string, base: string) {
           attendees: 40,
           formsDistributed: 40,
           opinionsReceived: 3,
-          externalId: `bench-${run}-${seq}`,
+          externalId: `bench-${tag}-${seq}`,
         }),
       }),
     },
@@ -140,8 +140,8 @@ execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
 if (ONLY !== 'embedded') {
   await withScratchDatabase('http', async (url) => {
     console.log('PostgreSQL: loading the national unit list…')
-    run('dist/src/bin/migrate.js', { DATABASE_URL: url })
-    run('dist/src/bin/load-units.js', { DATABASE_URL: url })
+    runCompiled('dist/src/bin/migrate.js', { DATABASE_URL: url })
+    runCompiled('dist/src/bin/load-units.js', { DATABASE_URL: url })
     const { base, stop } = await startService({ DATABASE_URL: url })
     await scenarios('PostgreSQL', base).finally(stop)
   })
@@ -151,7 +151,7 @@ if (ONLY !== 'postgres') {
   const dataDir = mkdtempSync(join(tmpdir(), 'antq-bench-http-'))
   try {
     console.log('\nembedded: loading the national unit list…')
-    run('dist/src/bin/load-units.js', { DATA_DIR: dataDir, DATABASE_URL: '' })
+    runCompiled('dist/src/bin/load-units.js', { DATA_DIR: dataDir, DATABASE_URL: '' })
     const { base, stop } = await startService({ DATA_DIR: dataDir, DATABASE_URL: '' })
     await scenarios('embedded (PGlite)', base).finally(stop)
   } finally {

@@ -17,7 +17,7 @@ export function etagOf(resource: unknown): string {
  */
 export function sendTagged(reply: FastifyReply, resource: unknown): FastifyReply {
   const json = JSON.stringify(resource)
-  return reply.header('etag', etagOfJson(json)).type('application/json; charset=utf-8').send(json)
+  return sendJson(reply.header('etag', etagOfJson(json)), json)
 }
 
 /** A read: 304 when the client's If-None-Match already names the current ETag, else the resource. */

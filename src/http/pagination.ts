@@ -60,7 +60,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   )
 }
 
-/** Given limit + 1 rows, returns the page and the cursor of its last row when more follow. */
+/** Given limit + 1 rows: the items of the page, and the cursor of its last row when more follow. */
 export function toPage<R, I>(
   rows: R[],
   limit: number,
@@ -86,9 +86,6 @@ export function toJsonPage<R>(
   jsonOf: (row: R) => string,
   keyOf: (row: R) => (string | number)[],
 ): string {
-  const hasMore = rows.length > limit
-  const pageRows = hasMore ? rows.slice(0, limit) : rows
-  const last = pageRows.at(-1)
-  const nextCursor = hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null
-  return `{"items":[${pageRows.map(jsonOf).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+  const { items, nextCursor } = toPage(rows, limit, jsonOf, keyOf)
+  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
 }

@@ -136,7 +136,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     }
     // The usual cases need no lock: a record sent again unchanged is answered from what is
     // stored, and the first record of a year is written in one statement. Anything else (a
-    // replacement, a withdrawn record, a writer racing this one) takes the locked path below.
+    // replacement, a withdrawn record, a writer racing this one) takes the locked path below,
+    // with the unit and values checked here.
     const unit = await unitFor(ref, year, asOf, caller, 'write')
     const values = checkedValues(unit, year, body)
     const stored = await repository.find(unit.id, year)
@@ -151,8 +152,6 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
       if (row) return { created: true, certification: toCertification(row) }
     }
     return db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, year, asOf, caller, 'write', tx)
-      const values = checkedValues(unit, year, body)
       // Writers of one unit's year take turns: the check below sees what the last one wrote.
       await lockKey(tx, 'certification', unit.id, year)
       const existing = await repository.find(unit.id, year, tx)

@@ -110,7 +110,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     }
     // The usual cases need no lock: counts sent again unchanged are answered from what is
     // stored, and the first counts of a period are written in one statement. Anything else (a
-    // replacement, a writer racing this one) takes the locked path below.
+    // replacement, a writer racing this one) takes the locked path below, with the unit checked
+    // here.
     const unit = await unitFor(ref, period, asOf, caller, 'write')
     assertKeeps(unit, period, code)
     const stored = await repository.find(unit.id, period.period)
@@ -125,8 +126,6 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
       if (row) return { created: true, record: toReeducation(row) }
     }
     return db.transaction().execute(async (tx) => {
-      const unit = await unitFor(ref, period, asOf, caller, 'write', tx)
-      assertKeeps(unit, period, code)
       // Writers of one unit's period take turns: the check below sees what the last one wrote.
       await lockKey(tx, 'reeducation', unit.id, period.period)
       const existing = await repository.find(unit.id, period.period, tx)

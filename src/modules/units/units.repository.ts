@@ -77,12 +77,12 @@ export function createUnitsRepository(db: Kysely<DB>) {
     lockById: (id: string, tx: Kysely<DB>) =>
       tx.selectFrom('units').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
 
-    findByCodeOn: (code: string, date: string, tx: Kysely<DB> = db) =>
+    /** The unit a ref (an id, or a code valid on `date`) names. */
+    findByRef: (ref: string, date: string, tx: Kysely<DB> = db) =>
       tx
         .selectFrom('units')
         .selectAll()
-        .where('code', '=', code)
-        .where(validOn(date))
+        .where(namedBy(ref, date, 'units'))
         .executeTakeFirst(),
 
     /** Every version of a code, oldest first: what a 404 on a code tells the caller. */

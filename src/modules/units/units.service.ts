@@ -87,9 +87,7 @@ export function createUnitsService(db: Kysely<DB>) {
     access: Access = 'read',
     tx: Kysely<DB> = db,
   ): Promise<UnitRow> {
-    const row = UUID_PATTERN.test(ref)
-      ? await units.findById(ref.toLowerCase(), tx)
-      : await units.findByCodeOn(ref, date, tx)
+    const row = await units.findByRef(ref, date, tx)
     if (!row) throw await notFoundFor(ref, date, caller, tx)
     await assertInScope(
       row.path,
