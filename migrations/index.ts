@@ -10,6 +10,7 @@ import * as createMeetings from './20261128T120100-create-meetings.js'
 import * as createReeducationCounts from './20261128T120200-create-reeducation-counts.js'
 import * as createIdempotencyKeys from './20261128T120300-create-idempotency-keys.js'
 import * as createCampaigns from './20261128T130000-create-campaigns.js'
+import * as createImports from './20261129T090000-create-imports.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261128T120200-create-reeducation-counts': createReeducationCounts,
   '20261128T120300-create-idempotency-keys': createIdempotencyKeys,
   '20261128T130000-create-campaigns': createCampaigns,
+  '20261129T090000-create-imports': createImports,
 }

@@ -24,9 +24,13 @@ import {
   createCallerLookup,
 } from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
-import { certificationsRoutes } from './modules/certifications/index.js'
+import {
+  certificationsRoutes,
+  createCertificationsImporter,
+} from './modules/certifications/index.js'
+import { importsRoutes } from './modules/imports/index.js'
 import { registerIdempotency } from './http/idempotency.js'
-import { meetingsRoutes } from './modules/meetings/index.js'
+import { createMeetingsImporter, meetingsRoutes } from './modules/meetings/index.js'
 import { reeducationRoutes } from './modules/reeducation/index.js'
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignsRoutes } from './modules/campaigns/index.js'
@@ -118,6 +122,12 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       const reports = createReportsService(db, units)
       await v1.register(reportsRoutes, { prefix: '/reports', reports })
       await v1.register(campaignsRoutes, { prefix: '/campaigns', db, units, reports })
+      await v1.register(importsRoutes, {
+        prefix: '/imports',
+        db,
+        importers: [createCertificationsImporter(units), createMeetingsImporter(units)],
+        bodyLimitBytes: config.importBodyLimitBytes,
+      })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
     },
     { prefix: '/v1' },

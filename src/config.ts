@@ -52,6 +52,12 @@ export const EnvironmentSchema = Type.Object({
     default: 1048576,
     description: 'Largest request body accepted (413 above).',
   }),
+  IMPORT_BODY_LIMIT_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1073741824,
+    description:
+      'Largest file a bulk import accepts (413 above); read as it arrives, never held whole.',
+  }),
   DATABASE_POOL_SIZE: Type.Integer({
     minimum: 1,
     maximum: 200,
@@ -94,6 +100,7 @@ export interface Config {
   readonly logFormat: 'auto' | 'json' | 'pretty'
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
+  readonly importBodyLimitBytes: number
   readonly databasePoolSize: number
   readonly databaseQueryTimeoutMs: number
   readonly databasePreparedStatements: boolean
@@ -173,6 +180,7 @@ export function loadConfig(
         .filter(Boolean),
     ),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,

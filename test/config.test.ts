@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       logFormat: 'auto',
       corsOrigins: [],
       bodyLimitBytes: 1048576,
+      importBodyLimitBytes: 1073741824,
       databasePoolSize: 10,
       databaseQueryTimeoutMs: 5000,
       databasePreparedStatements: true,

@@ -14,3 +14,7 @@ export const lockKeyCall = (...parts: (string | number)[]) =>
 export async function lockKey(tx: Kysely<DB>, ...parts: (string | number)[]): Promise<void> {
   await sql`select ${lockKeyCall(...parts)}`.execute(tx)
 }
+
+/** SQL: true, holding the lock until commit, when no other transaction holds it; else false. */
+export const tryLockKeyCall = (...parts: (string | number)[]) =>
+  sql<boolean>`pg_try_advisory_xact_lock(hashtextextended(${parts.join(':')}, 0))`

@@ -32,6 +32,8 @@ export interface AuditEventsTable {
   before: unknown
   after: unknown
   request_id: string | null
+  /** The bulk import the change came from, if any. */
+  import_id: string | null
 }
 
 export type UnitKind =
@@ -153,7 +155,46 @@ export interface CampaignsTable {
   updated_at: Generated<Date>
 }
 
+export type ImportDataset = 'units' | 'certifications' | 'meetings' | 'reeducation'
+export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed'
+
+export interface ImportsTable {
+  id: string
+  dataset: ImportDataset
+  dry_run: boolean
+  status: ImportStatus
+  actor_key_id: string | null
+  actor_name: string
+  scope_unit_id: string | null
+  media_type: string
+  body_sha256: string | null
+  rows_read: Generated<number>
+  bytes_read: ColumnType<string, number | undefined, number>
+  counts: ColumnType<ImportCounts | null, string | null, string | null>
+  errors: ColumnType<ImportRowError[] | null, string | null, string | null>
+  errors_truncated: Generated<boolean>
+  failure: string | null
+  created_at: Generated<Date>
+  finished_at: Date | null
+}
+
+export interface ImportCounts {
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  rejected: number
+}
+
+export interface ImportRowError {
+  row: number
+  pointer: string
+  code: string
+  detail: string
+}
+
 export interface DB {
+  imports: ImportsTable
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
   units: UnitsTable

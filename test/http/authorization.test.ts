@@ -438,6 +438,33 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
   },
   // A scoped admin cannot even see a key outside its subtree: 404, as for a read.
   {
+    // Rows outside the key's scope are refused row by row (422); an empty dry run tests the roles.
+    id: 'importRecords',
+    method: 'POST',
+    role: 'editor',
+    access: 'none',
+    url: () => '/v1/imports/certifications?dryRun=true',
+    body: () => [],
+    ok: 200,
+  },
+  {
+    id: 'listImports',
+    method: 'GET',
+    role: 'viewer',
+    access: 'none',
+    url: () => '/v1/imports',
+    ok: 200,
+  },
+  {
+    // A key sees its own imports only: another's, like an unknown id, is 404.
+    id: 'getImport',
+    method: 'GET',
+    role: 'viewer',
+    access: 'none',
+    url: () => '/v1/imports/7d1f3c2e-0000-4000-8000-000000000000',
+    ok: 404,
+  },
+  {
     id: 'revokeApiKey',
     method: 'DELETE',
     role: 'admin',

@@ -23,7 +23,7 @@ export async function createTestApp(
   const db = database ?? (await openTestDatabase())
   const config = loadConfig({
     ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   })

@@ -66,6 +66,29 @@ export const auditCreatedRow = (actor: Actor, entity: string, row: string, shown
     from: sql.table(row),
   })
 
+/**
+ * Records the changes one bulk import made, each pointing to the import, in one statement per
+ * call (the caller sends them in batches). Pass the import's transaction.
+ */
+export async function recordImportedChanges(
+  db: Kysely<DB>,
+  actor: Actor,
+  importId: string,
+  entries: AuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value))
+  await sql`insert into audit_events
+      (actor_key_id, actor_name, action, entity, entity_id, unit_id, before, after, request_id,
+       import_id)
+    select ${actor.keyId}::uuid, ${actor.name}, e.action, e.entity, e.entity_id, e.unit_id,
+      e.before, e.after, ${actor.requestId}, ${importId}::uuid
+    from unnest(${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.entity)}::text[],
+      ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => e.unitId ?? null)}::uuid[],
+      ${entries.map((e) => json(e.before))}::jsonb[], ${entries.map((e) => json(e.after))}::jsonb[])
+      as e(action, entity, entity_id, unit_id, before, after)`.execute(db)
+}
+
 export interface AuditFilter {
   limit: number
   /** Events about units below every one of these paths (a unit's subtree, a key's scope). */

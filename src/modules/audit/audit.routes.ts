@@ -65,6 +65,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
           before: row.before ?? null,
           after: row.after ?? null,
           requestId: row.request_id,
+          importId: row.import_id,
         }),
         (row) => [Number(row.id)],
       )

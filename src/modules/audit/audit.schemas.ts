@@ -11,6 +11,7 @@ export const AUDIT_ENTITIES = [
   'meeting',
   'reeducation',
   'campaign',
+  'import',
 ] as const
 
 export const AuditEventSchema = Type.Object(
@@ -32,6 +33,11 @@ export const AuditEventSchema = Type.Object(
     before: Type.Unknown({ description: 'The record before the change; null on create.' }),
     after: Type.Unknown({ description: 'The record after the change; null on delete.' }),
     requestId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+    importId: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      format: 'uuid',
+      description: 'The bulk import the change came from (`GET /v1/imports/{id}`), if any.',
+    }),
   },
   { title: 'AuditEvent' },
 )

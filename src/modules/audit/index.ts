@@ -1,2 +1,7 @@
-export { auditCreatedRow, auditCreation, recordAudit } from './audit.repository.js'
+export {
+  auditCreatedRow,
+  auditCreation,
+  recordAudit,
+  recordImportedChanges,
+} from './audit.repository.js'
 export { auditRoutes } from './audit.routes.js'

@@ -15,7 +15,11 @@ const LegalBasisSchema = Type.Enum([...LEGAL_BASIS_CODES], { description: LEGAL_
 const RATING_DESCRIPTION =
   'The movement’s yearly classification: xuất sắc, khá, trung bình, yếu / yếu kém (`weak`).'
 const RatingSchema = Type.Enum([...MOVEMENT_RATINGS], { description: RATING_DESCRIPTION })
-const YearSchema = Type.Integer({ minimum: 1990, maximum: 2100, description: 'Assessment year.' })
+export const YearSchema = Type.Integer({
+  minimum: 1990,
+  maximum: 2100,
+  description: 'Assessment year.',
+})
 const Text = (maxLength: number, description: string) =>
   Type.Optional(NullableString({ maxLength, description }))
 

@@ -54,8 +54,21 @@ export const endOfYear = (year: number) => `${year}-12-31`
 const text = (value: string | null | undefined) =>
   value === undefined || value === null ? null : cleanText(value) || null
 
+/** 422 for an assessment year that has not begun. */
+export function assertYearBegun(year: number) {
+  if (year > Number(today().slice(0, 4))) {
+    throw unprocessable('YEAR_IN_FUTURE', `The assessment year ${year} has not begun.`, [
+      { pointer: 'year', code: 'YEAR_IN_FUTURE', detail: 'is in the future' },
+    ])
+  }
+}
+
 /** The values to store for `unit`'s `year`, once the unit and the values obey every rule. */
-function checkedValues(unit: UnitRow, year: number, body: PutCertification): CertificationValues {
+export function checkedValues(
+  unit: UnitRow,
+  year: number,
+  body: PutCertification,
+): CertificationValues {
   assertKind(unit, ELIGIBLE_KINDS, 'ref', 'Certifications are for')
   assertValidDuring(unit, `${year}-01-01`, endOfYear(year), 'ref', String(year))
   return checkBody(year, unit, body)
@@ -94,7 +107,7 @@ function checkBody(year: number, unit: UnitRow, body: PutCertification): Certifi
   }
 }
 
-const sameValues = (row: CertificationRow, values: CertificationValues) =>
+export const sameValues = (row: CertificationRow, values: CertificationValues) =>
   row.withdrawn_at === null &&
   (Object.keys(values) as (keyof CertificationValues)[]).every((k) => row[k] === values[k])
 
@@ -129,11 +142,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     { ref, year, asOf, body, preconditions }: CertificationPut,
     { caller, actor }: Asking,
   ): Promise<{ created: boolean; certification: Certification }> {
-    if (year > Number(today().slice(0, 4))) {
-      throw unprocessable('YEAR_IN_FUTURE', `The assessment year ${year} has not begun.`, [
-        { pointer: 'year', code: 'YEAR_IN_FUTURE', detail: 'is in the future' },
-      ])
-    }
+    assertYearBegun(year)
     // The usual cases need no lock: a record sent again unchanged is answered from what is
     // stored, and the first record of a year is written in one statement. Anything else (a
     // replacement, a withdrawn record, a writer racing this one) takes the locked path below,

@@ -1,3 +1,4 @@
+export { createCertificationsImporter } from './certifications.import.js'
 export { certificationsRoutes } from './certifications.routes.js'
 export {
   ELIGIBLE_KINDS,

@@ -1,1 +1,2 @@
+export { createMeetingsImporter } from './meetings.import.js'
 export { meetingsRoutes } from './meetings.routes.js'

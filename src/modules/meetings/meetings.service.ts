@@ -30,7 +30,7 @@ const HOST_KINDS: Record<Meeting['format'], readonly UnitKind[]> = {
   consultation: ADMINISTRATIVE_KINDS,
 }
 
-const MEASURES = [
+export const MEASURES = [
   ['attendees', 'attendees'],
   ['formsDistributed', 'forms_distributed'],
   ['formsReturned', 'forms_returned'],
@@ -50,7 +50,13 @@ function measuresOf(body: PatchMeeting): Partial<MeetingValues> {
   return values as Partial<MeetingValues>
 }
 
-function assertHeldOn(heldOn: string) {
+/** 422 unless `unit` may host a meeting of `format` on `heldOn`. */
+export function assertHost(unit: UnitRow, format: Meeting['format'], heldOn: string) {
+  assertKind(unit, HOST_KINDS[format], '/unitRef', `A ${format} is held at`)
+  assertValidDuring(unit, heldOn, heldOn, '/unitRef', heldOn)
+}
+
+export function assertHeldOn(heldOn: string) {
   if (heldOn > today()) {
     throw unprocessable(
       'DATE_IN_FUTURE',
@@ -72,8 +78,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     tx: Kysely<DB>,
   ): Promise<UnitRow> {
     const unit = await units.resolve(ref, heldOn, caller, 'write', tx)
-    assertKind(unit, HOST_KINDS[format], '/unitRef', `A ${format} is held at`)
-    assertValidDuring(unit, heldOn, heldOn, '/unitRef', heldOn)
+    assertHost(unit, format, heldOn)
     return unit
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
 import type { DB, UnitKind, UnitsTable } from '../../db/schema.js'
 import { UUID_PATTERN } from '../../http/dates.js'
 
@@ -29,10 +29,11 @@ export const pathLabel = (id: string) => id.replaceAll('-', '')
  * rather than `daterange(...) @> date`: for a prepared statement the planner cannot estimate the
  * range form and picked the code-overlap index, reading every unit of the country for one page.
  */
-export const validOn = (date: string, alias?: string) => {
+export const validOn = (date: string | RawBuilder<unknown>, alias?: string) => {
   const from = sql.ref(alias ? `${alias}.valid_from` : 'valid_from')
   const to = sql.ref(alias ? `${alias}.valid_to` : 'valid_to')
-  return sql<boolean>`(${from} is null or ${from} <= ${date}::date) and (${to} is null or ${to} >= ${date}::date)`
+  const day = typeof date === 'string' ? sql`${date}::date` : date
+  return sql<boolean>`(${from} is null or ${from} <= ${day}) and (${to} is null or ${to} >= ${day})`
 }
 
 /** SQL: the unit a ref names on `date`: an id (any case), else a code valid that day. */
@@ -84,6 +85,20 @@ export function createUnitsRepository(db: Kysely<DB>) {
         .selectAll()
         .where(namedBy(ref, date, 'units'))
         .executeTakeFirst(),
+
+    /**
+     * The units codes name on their dates, for many at once (bulk imports): the rule of
+     * `namedBy` for codes, joined in SQL. One row per pair that names a unit; `i` is the pair's
+     * 0-based position.
+     */
+    findByCodesOn: async (pairs: { code: string; date: string }[], tx: Kysely<DB> = db) =>
+      (
+        await sql<UnitRow & { i: number }>`
+          select (r.i - 1)::int as i, u.*
+          from unnest(${pairs.map((p) => p.code)}::text[], ${pairs.map((p) => p.date)}::date[])
+            with ordinality as r(code, day, i)
+          join units u on u.code = r.code and ${validOn(sql.ref('r.day'), 'u')}`.execute(tx)
+      ).rows,
 
     /** Every version of a code, oldest first: what a 404 on a code tells the caller. */
     periodsOfCode: (code: string, tx: Kysely<DB> = db) =>

@@ -101,6 +101,29 @@ export function createUnitsService(db: Kysely<DB>) {
   }
 
   /**
+   * The units `pairs` of codes and dates name, for many records at once (bulk imports): each
+   * the unit, or the problem a single write naming it would meet (404 none on that date, 403
+   * outside the key's scope).
+   */
+  async function resolveCodes(
+    pairs: { code: string; date: string }[],
+    caller: Caller | null,
+    tx: Kysely<DB> = db,
+  ): Promise<(UnitRow | HttpProblem)[]> {
+    const found = await units.findByCodesOn(pairs, tx)
+    const scopePath = await scopePathOf(caller, tx)
+    const answers: (UnitRow | HttpProblem)[] = pairs.map(({ code, date }) =>
+      notFound(`No unit with code ${code} was valid on ${date}.`, 'UNIT_NOT_FOUND'),
+    )
+    for (const { i, ...row } of found) {
+      answers[i] = inScope(row, scopePath)
+        ? row
+        : forbidden(`Unit ${row.code} is outside this key's scope.`, 'OUT_OF_SCOPE')
+    }
+    return answers
+  }
+
+  /**
    * Confines a key to its scope for anything hanging at `path` (a unit, or a record's unit):
    * outside it a read answers the caller's 404 (existence is not revealed) and a write 403.
    */
@@ -334,6 +357,7 @@ export function createUnitsService(db: Kysely<DB>) {
   return {
     repository: units,
     resolve,
+    resolveCodes,
     scopePathOf,
     inScope,
     assertInScope,

@@ -1,0 +1,102 @@
+import Type, { type Static } from 'typebox'
+import { Page, PaginationQuery } from '../../http/pagination.js'
+import { PROBLEM_CONTENT_TYPE } from '../../http/problem.schema.js'
+
+export const DATASETS = ['units', 'certifications', 'meetings', 'reeducation'] as const
+
+export const ImportParams = Type.Object({
+  dataset: Type.Enum([...DATASETS], { description: 'What the file holds.' }),
+})
+
+export const ImportQuery = Type.Object(
+  {
+    dryRun: Type.Boolean({
+      default: false,
+      description: 'Check every row and report what a real run would do; write nothing.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+const Counts = Type.Object({
+  rows: Type.Integer({ description: 'Data rows read (the CSV header is not one).' }),
+  created: Type.Integer(),
+  updated: Type.Integer({ description: 'Rows that replaced a different stored record.' }),
+  unchanged: Type.Integer({ description: 'Rows equal to the stored record.' }),
+  rejected: Type.Integer({ description: 'Rows with at least one error.' }),
+})
+
+export const ImportRowErrorSchema = Type.Object({
+  row: Type.Integer({ description: '1-based over data rows (CSV: line 2 is row 1).' }),
+  pointer: Type.String({ description: 'The column, as a JSON Pointer (`/unitCode`).' }),
+  code: Type.String(),
+  detail: Type.String(),
+})
+
+const importFields = {
+  id: Type.String({ format: 'uuid' }),
+  dataset: Type.Enum([...DATASETS]),
+  dryRun: Type.Boolean(),
+  counts: Type.Unsafe<Static<typeof Counts> | null>({
+    ...Counts,
+    type: ['object', 'null'],
+    description: 'Null while the import runs, and when the file could not be read.',
+  }),
+  errors: Type.Array(ImportRowErrorSchema, { description: 'At most 1,000, in row order.' }),
+  errorsTruncated: Type.Boolean({ description: 'More rows had errors than are listed.' }),
+}
+
+export const ImportSchema = Type.Object(
+  {
+    ...importFields,
+    status: Type.Enum(['queued', 'running', 'succeeded', 'failed']),
+    failure: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'Why a failed import failed, when not because of its rows.',
+    }),
+    mediaType: Type.String(),
+    bodySha256: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'SHA-256 of the body, hex.',
+    }),
+    progress: Type.Object({ rowsRead: Type.Integer(), bytesRead: Type.Integer() }),
+    actor: Type.Object({
+      keyId: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid' }),
+      name: Type.String(),
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' }),
+  },
+  { title: 'Import' },
+)
+export type Import = Static<typeof ImportSchema>
+
+/** The 422 of a refused file: a problem document carrying the import's fields. */
+export const ImportRejectedSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer({ description: 'The HTTP status (RFC 9457); the import is `failed`.' }),
+    detail: Type.String(),
+    instance: Type.String(),
+    code: Type.String(),
+    ...importFields,
+  },
+  { title: 'ImportRejected' },
+)
+
+export const importRejectedResponse = {
+  422: {
+    description: 'At least one row breaks a rule: nothing was written; every error is listed.',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ImportRejectedSchema } },
+  },
+}
+
+export const ImportIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export const ImportListQuery = Type.Object(
+  { ...PaginationQuery, dataset: Type.Optional(Type.Enum([...DATASETS])) },
+  { additionalProperties: false },
+)
+
+export const ImportPage = Page(ImportSchema, 'ImportPage')

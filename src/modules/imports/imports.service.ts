@@ -1,0 +1,263 @@
+// Running an import: the file read as it arrives, rows checked in batches by the dataset's own
+// rules, written in the same transaction batch by batch, and all of it kept only if every row is
+// valid (atomic: one bad row and nothing is written). A dry run goes through the same steps and
+// rolls back. One audit event records the import; each record it changed points to it.
+import { randomUUID } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { type Kysely, sql } from 'kysely'
+import type { TObject } from 'typebox'
+import { Compile } from 'typebox/compile'
+import { lockKey } from '../../db/locks.js'
+import type { DB, ImportCounts, ImportRowError } from '../../db/schema.js'
+import type { Asking } from '../../http/caller.js'
+import { HttpProblem } from '../../http/errors.js'
+import { recordAudit } from '../audit/index.js'
+import type {
+  Checked,
+  DatasetImporter,
+  ImportContext,
+  ImportRecord,
+  Outcome,
+} from './imports.dataset.js'
+import {
+  BodyMeter,
+  type ImportMediaType,
+  IMPORT_MEDIA_TYPES,
+  readRecords,
+} from './imports.formats.js'
+import { type ImportRow, createImportsRepository } from './imports.repository.js'
+
+export const MAX_LISTED_ERRORS = 1000
+/** Rows checked and written together: large enough for set-based statements, small in memory. */
+export const BATCH_ROWS = 2000
+
+export interface ImportRequest {
+  body: Readable
+  mediaType: ImportMediaType
+  dryRun: boolean
+}
+
+export interface ImportOutcome {
+  row: ImportRow
+  /** True when rows broke rules (422): nothing was written. */
+  rejected: boolean
+}
+
+/** The errors a row of the wrong shape gets, from the compiled row schema. */
+function shapeErrors(
+  row: number,
+  issues: Iterable<{
+    keyword: string
+    instancePath: string
+    params: Record<string, unknown>
+    message: string
+  }>,
+): ImportRowError[] {
+  const errors: ImportRowError[] = []
+  for (const issue of issues) {
+    if (issue.keyword === 'boolean') continue // repeats an additionalProperties issue
+    if (issue.keyword === 'additionalProperties') {
+      for (const field of issue.params.additionalProperties as string[])
+        errors.push({
+          row,
+          pointer: `/${field}`,
+          code: 'UNKNOWN_FIELD',
+          detail: 'is not a column of this dataset',
+        })
+      continue
+    }
+    if (issue.keyword === 'required') {
+      for (const field of issue.params.requiredProperties as string[])
+        errors.push({ row, pointer: `/${field}`, code: 'REQUIRED', detail: 'is required' })
+      continue
+    }
+    const code = issue.keyword.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
+    errors.push({ row, pointer: issue.instancePath || '/', code, detail: issue.message })
+  }
+  return errors.length > 0
+    ? errors
+    : [{ row, pointer: '/', code: 'INVALID_ROW', detail: 'is not a valid row' }]
+}
+
+/** Tallies, errors and duplicates of one import as its rows go by. */
+class Tally {
+  readonly counts: ImportCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 }
+  readonly errors: ImportRowError[] = []
+  truncated = false
+  private readonly firstRowOf = new Map<string, number>()
+
+  reject(errors: ImportRowError[]) {
+    this.counts.rejected += 1
+    for (const error of errors) {
+      if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error)
+      else this.truncated = true
+    }
+  }
+
+  /** The row that already named `key`, remembering this one if none did. */
+  earlierRowNaming(key: string, row: number): number | undefined {
+    const first = this.firstRowOf.get(key)
+    if (first === undefined) this.firstRowOf.set(key, row)
+    return first
+  }
+}
+
+/** Ends the import's transaction without keeping anything (dry run, or rows with errors). */
+class RollBack extends Error {}
+
+export function createImportsService(db: Kysely<DB>, importers: Record<string, DatasetImporter>) {
+  const repository = createImportsRepository(db)
+
+  async function checkAndWrite(
+    importer: DatasetImporter,
+    records: AsyncIterable<ImportRecord<unknown>>,
+    context: ImportContext,
+    dryRun: boolean,
+  ): Promise<Tally> {
+    const validator = Compile(importer.rowSchema)
+    const tally = new Tally()
+    // A batch: the rows to check, and the rows already refused for their shape, so that errors
+    // are tallied (and the first 1,000 listed) in row order.
+    let batch: ImportRecord[] = []
+    let refused: { row: number; errors: ImportRowError[] }[] = []
+
+    const flush = async () => {
+      const checked: Checked<unknown>[] =
+        batch.length > 0 ? await importer.check(batch, context) : []
+      const results = [...checked, ...refused].sort((a, b) => a.row - b.row)
+      batch = []
+      refused = []
+      const changes: { outcome: Outcome; change: unknown }[] = []
+      for (const result of results) {
+        if ('errors' in result) {
+          tally.reject(result.errors)
+          continue
+        }
+        tally.counts[result.outcome] += 1
+        if (result.outcome !== 'unchanged') changes.push(result)
+      }
+      // Once a row is refused nothing will be kept: the rest are only checked.
+      if (!dryRun && tally.counts.rejected === 0 && changes.length > 0)
+        await importer.write(changes, context)
+    }
+
+    for await (const { row, value } of records) {
+      tally.counts.rows = row
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        refused.push({
+          row,
+          errors: [{ row, pointer: '/', code: 'INVALID_ROW', detail: 'is not an object' }],
+        })
+      } else if (!validator.Check(value)) {
+        refused.push({ row, errors: shapeErrors(row, validator.Errors(value) as never) })
+      } else {
+        const record = value as Record<string, unknown>
+        const earlier = tally.earlierRowNaming(importer.keyOf(record), row)
+        if (earlier === undefined) batch.push({ row, value: record })
+        else
+          refused.push({
+            row,
+            errors: [
+              {
+                row,
+                pointer: importer.keyPointer,
+                code: 'DUPLICATE_RECORD',
+                detail: `names the same record as row ${earlier}; a file may name each record once`,
+              },
+            ],
+          })
+      }
+      if (batch.length + refused.length >= BATCH_ROWS) await flush()
+    }
+    await flush()
+    return tally
+  }
+
+  /** Runs an import in this request, to the end. */
+  async function run(
+    dataset: string,
+    request: ImportRequest,
+    { caller, actor }: Asking,
+    limitBytes: number,
+  ): Promise<ImportOutcome> {
+    const importer = importers[dataset]!
+    const id = randomUUID()
+    await repository.start({
+      id,
+      dataset: importer.dataset,
+      dry_run: request.dryRun,
+      status: 'running',
+      actor_key_id: actor.keyId,
+      actor_name: actor.name,
+      scope_unit_id: caller?.scopeUnitId ?? null,
+      media_type: request.mediaType,
+    })
+    const meter = new BodyMeter(limitBytes)
+    const format = IMPORT_MEDIA_TYPES[request.mediaType]
+    let tally: Tally | undefined
+    try {
+      await db.transaction().execute(async (tx) => {
+        // Held while the import runs: a sweep finding it free knows the runner is gone.
+        await lockKey(tx, 'import', id)
+        const context: ImportContext = { tx, caller, actor, importId: id }
+        const records = readRecords(request.body, format, importer.rowSchema as TObject, meter)
+        tally = await checkAndWrite(importer, records, context, request.dryRun)
+        if (request.dryRun || tally.counts.rejected > 0) throw new RollBack()
+        await recordAudit(tx, actor, {
+          action: 'create',
+          entity: 'import',
+          entityId: id,
+          after: {
+            id,
+            dataset: importer.dataset,
+            counts: tally.counts,
+            bodySha256: meter.sha256(),
+            mediaType: request.mediaType,
+          },
+        })
+        await repository.finish(id, endOf(tally, meter, 'succeeded'), tx)
+      })
+    } catch (error) {
+      if (!(error instanceof RollBack)) {
+        const failure = error instanceof HttpProblem ? error.message : 'The import failed.'
+        await repository.finish(id, {
+          status: 'failed',
+          counts: null,
+          errors: [],
+          errorsTruncated: false,
+          bodySha256: null,
+          rowsRead: tally?.counts.rows ?? 0,
+          bytesRead: meter.bytes,
+          failure,
+        })
+        throw error
+      }
+      const rejected = tally!.counts.rejected > 0
+      const row = await repository.finish(
+        id,
+        endOf(tally!, meter, rejected ? 'failed' : 'succeeded'),
+      )
+      return { row, rejected }
+    }
+    // Lists and reports plan with fresh statistics at once, not when autovacuum gets to it.
+    if (tally!.counts.created + tally!.counts.updated > 0)
+      for (const table of importer.tables) await sql`analyze ${sql.table(table)}`.execute(db)
+    return { row: (await repository.findById(id))!, rejected: false }
+  }
+
+  return { repository, run }
+}
+
+function endOf(tally: Tally, meter: BodyMeter, status: 'succeeded' | 'failed') {
+  return {
+    status,
+    counts: tally.counts,
+    errors: tally.errors,
+    errorsTruncated: tally.truncated,
+    bodySha256: meter.sha256(),
+    rowsRead: tally.counts.rows,
+    bytesRead: meter.bytes,
+  }
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>

@@ -1,0 +1,131 @@
+// Bulk import of meetings: known by externalId within the key's source, the rules of POST /v1/meetings.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createTestApp, type TestApp } from '../../support/app.js'
+import { createDistrict } from '../../support/factories.js'
+
+let t: TestApp
+let d: Awaited<ReturnType<typeof createDistrict>>
+beforeAll(async () => {
+  t = await createTestApp()
+  d = await createDistrict(t, '82')
+})
+afterAll(() => t.close())
+
+const importing = (body: string, type = 'text/csv', query = '') =>
+  t.admin().post(`/v1/imports/meetings${query}`).set('content-type', type).send(body)
+const meetingsOf = async (externalId: string) =>
+  (
+    await t
+      .admin()
+      .get(`/v1/meetings?externalId=${encodeURIComponent(externalId)}`)
+      .expect(200)
+  ).body.items
+
+describe('POST /v1/imports/meetings', () => {
+  const header =
+    'externalId,unitCode,format,heldOn,attendees,formsDistributed,opinionsReceived,note'
+
+  it('creates, then finds every row unchanged, then updates the one that changed', async () => {
+    const csv = [
+      header,
+      `M-1,${d.hamlet.code},forum,2019-05-04,120,100,12,Hội nghị ấp`,
+      `M-2,${d.commune.code},consultation,2019-06-01,40,,,`,
+    ].join('\r\n')
+    const first = await importing(csv).expect(200)
+    expect(first.body.counts).toEqual({
+      rows: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+    })
+    const [m1] = await meetingsOf('M-1')
+    expect(m1).toMatchObject({
+      unit: { code: d.hamlet.code },
+      format: 'forum',
+      heldOn: '2019-05-04',
+      attendees: 120,
+      formsDistributed: 100,
+      opinionsReceived: 12,
+      formsReturned: null,
+      note: 'Hội nghị ấp',
+    })
+    const again = await importing(csv).expect(200)
+    expect(again.body.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0 })
+
+    const changed = csv.replace(
+      'M-2,' + d.commune.code + ',consultation,2019-06-01,40',
+      'M-2,' + d.commune.code + ',consultation,2019-06-01,45',
+    )
+    const third = await importing(changed).expect(200)
+    expect(third.body.counts).toMatchObject({ unchanged: 1, updated: 1 })
+    const [m2] = await meetingsOf('M-2')
+    expect(m2.attendees).toBe(45)
+    const events = await t
+      .admin()
+      .get(`/v1/audit-events?entity=meeting&entityId=${m2.id}`)
+      .expect(200)
+    expect(events.body.items.map((e: { action: string }) => e.action)).toEqual(['create', 'update'])
+    expect(events.body.items[1]).toMatchObject({ importId: third.body.id, after: m2 })
+    // The single-item endpoint sees the same meeting.
+    expect((await t.admin().get(`/v1/meetings/${m2.id}`).expect(200)).body).toEqual(m2)
+  })
+
+  it('refuses rows that break the rules of a single meeting, writing none', async () => {
+    const ndjson = [
+      {
+        externalId: 'M-10',
+        unitCode: d.hamlet.code,
+        format: 'forum',
+        heldOn: '2020-01-02',
+        attendees: 5,
+      },
+      {
+        externalId: 'M-11',
+        unitCode: d.province.code,
+        format: 'forum',
+        heldOn: '2020-01-02',
+        attendees: 5,
+      },
+      {
+        externalId: 'M-12',
+        unitCode: d.hamlet.code,
+        format: 'forum',
+        heldOn: '2999-01-02',
+        attendees: 5,
+      },
+      { unitCode: d.hamlet.code, format: 'forum', heldOn: '2020-01-02', attendees: 5 },
+      {
+        externalId: 'M-10',
+        unitCode: d.hamlet.code,
+        format: 'forum',
+        heldOn: '2020-01-03',
+        attendees: 6,
+      },
+      {
+        externalId: 'M-13',
+        unitCode: d.closedCommune.code,
+        format: 'forum',
+        heldOn: '2021-01-02',
+        attendees: 5,
+      },
+    ]
+      .map((row) => JSON.stringify(row))
+      .join('\n')
+    const response = await importing(ndjson, 'application/x-ndjson').expect(422)
+    expect(
+      response.body.errors.map((e: { row: number; pointer: string; code: string }) => [
+        e.row,
+        e.pointer,
+        e.code,
+      ]),
+    ).toEqual([
+      [2, '/unitCode', 'INELIGIBLE_UNIT_KIND'],
+      [3, '/heldOn', 'DATE_IN_FUTURE'],
+      [4, '/externalId', 'REQUIRED'],
+      [5, '/externalId', 'DUPLICATE_RECORD'],
+      [6, '/unitCode', 'UNIT_NOT_FOUND'],
+    ])
+    expect(await meetingsOf('M-10')).toEqual([])
+  })
+})
