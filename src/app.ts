@@ -31,7 +31,7 @@ import {
 import { importsRoutes } from './modules/imports/index.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { createMeetingsImporter, meetingsRoutes } from './modules/meetings/index.js'
-import { reeducationRoutes } from './modules/reeducation/index.js'
+import { createReeducationImporter, reeducationRoutes } from './modules/reeducation/index.js'
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignsRoutes } from './modules/campaigns/index.js'
 import { createReportsService, reportsRoutes } from './modules/reports/index.js'
@@ -125,7 +125,11 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       await v1.register(importsRoutes, {
         prefix: '/imports',
         db,
-        importers: [createCertificationsImporter(units), createMeetingsImporter(units)],
+        importers: [
+          createCertificationsImporter(units),
+          createMeetingsImporter(units),
+          createReeducationImporter(units),
+        ],
         bodyLimitBytes: config.importBodyLimitBytes,
       })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })

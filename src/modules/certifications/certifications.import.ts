@@ -2,19 +2,19 @@
 // year, checked by the same functions as the PUT (year begun, unit as of 31 December, eligible
 // and valid that year, legal basis in force, decision date) and written set-based: one statement
 // per batch for new records, one for replaced ones, one for their audit.
-import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
-import { recordImportedChanges } from '../audit/index.js'
 import {
   type Checked,
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
-  changedMeanwhile,
-  checkRow,
-  rowErrorsOf,
+  assertWroteAll,
+  auditImported,
+  checkEach,
+  splitChanges,
+  transactionNow,
 } from '../imports/index.js'
 import type { UnitRow, UnitsService } from '../units/index.js'
 import { toCertification } from './certifications.mapper.js'
@@ -92,46 +92,35 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
       caller,
       tx,
     )
-    const results: Checked<Change>[] = []
-    const pending: { row: number; unit: UnitRow; year: number; values: CertificationValues }[] = []
-    rows.forEach(({ row, value }, i) => {
-      const unit = resolved[i]!
-      if (!('id' in unit))
-        return results.push({ row, errors: rowErrorsOf(row, unit, RENAME, '/unitCode') })
-      const checked = checkRow(row, RENAME, '/unitCode', () => {
-        assertYearBegun(value.year)
-        return checkedValues(unit, value.year, value)
-      })
-      if ('errors' in checked) return results.push({ row, errors: checked.errors })
-      pending.push({ row, unit, year: value.year, values: checked.value })
+    const { refused, accepted } = checkEach(rows, resolved, RENAME, '/unitCode', (unit, value) => {
+      assertYearBegun(value.year)
+      return checkedValues(unit, value.year, value)
     })
     const stored = await storedOf(
       tx,
-      pending.map((p) => ({ unitId: p.unit.id, year: p.year })),
+      accepted.map((a) => ({ unitId: a.unit.id, year: a.value.year })),
     )
-    for (const p of pending) {
-      const existing = stored.get(`${p.unit.id}:${p.year}`)
+    const results: Checked<Change>[] = refused
+    for (const { row, unit, value, checked: values } of accepted) {
+      const existing = stored.get(`${unit.id}:${value.year}`)
       const active = existing && existing.withdrawn_at === null
-      const outcome = !active ? 'created' : sameValues(existing, p.values) ? 'unchanged' : 'updated'
-      results.push({ row: p.row, outcome, change: { ...p, stored: existing } })
+      const outcome = !active ? 'created' : sameValues(existing, values) ? 'unchanged' : 'updated'
+      results.push({ row, outcome, change: { unit, year: value.year, values, stored: existing } })
     }
-    return results.sort((a, b) => a.row - b.row)
+    return results
   }
 
-  async function write(checked: { change: unknown }[], { tx, actor, importId }: ImportContext) {
-    const changes = checked.map((c) => c.change as Change)
-    // The transaction's clock, at the precision the table keeps: the records' timestamps.
-    const { rows } = await sql<{ now: Date }>`select now()::timestamptz(3) as now`.execute(tx)
-    const now = rows[0]!.now
-    const fresh = changes.filter((c) => !c.stored).map((c) => ({ ...c, id: randomUUID() }))
-    const replaced = changes.filter((c) => c.stored)
+  async function write(checked: { change: unknown }[], context: ImportContext) {
+    const { tx } = context
+    const now = await transactionNow(tx)
+    const { fresh, replaced } = splitChanges<Change>(checked)
     if (fresh.length > 0) {
       const inserted = await sql`
         insert into certifications (id, unit_id, year, ${sql.join(VALUE_COLUMNS.map((c) => sql.ref(c)))})
         select * from unnest(${fresh.map((c) => c.id)}::uuid[], ${fresh.map((c) => c.unit.id)}::uuid[],
           ${fresh.map((c) => c.year)}::int[], ${sql.join(valueArrays(fresh))})
         on conflict (unit_id, year) do nothing`.execute(tx)
-      if (Number(inserted.numAffectedRows) !== fresh.length) throw changedMeanwhile()
+      assertWroteAll(inserted, fresh.length)
     }
     if (replaced.length > 0) {
       const updated = await sql`
@@ -142,16 +131,19 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
           ${replaced.map((c) => c.stored!.updated_at)}::timestamptz[], ${sql.join(valueArrays(replaced))})
           as v(id, seen, ${sql.join(VALUE_COLUMNS.map((c) => sql.ref(c)))})
         where c.id = v.id and c.updated_at = v.seen`.execute(tx)
-      if (Number(updated.numAffectedRows) !== replaced.length) throw changedMeanwhile()
+      assertWroteAll(updated, replaced.length)
     }
-    await recordImportedChanges(
-      tx,
-      actor,
-      importId,
-      [...fresh, ...replaced].map((c) => {
-        const id = 'id' in c ? (c.id as string) : c.stored!.id
-        const after = toCertification({
-          id,
+    await auditImported(
+      context,
+      'certification',
+      [...fresh, ...replaced].map((c) => ({
+        id: c.id,
+        unitId: c.unit.id,
+        // Replacing a withdrawn record makes it count again: a creation, as for the PUT.
+        created: !c.stored || c.stored.withdrawn_at !== null,
+        before: c.stored && toCertification(c.stored),
+        after: toCertification({
+          id: c.id,
           unit_id: c.unit.id,
           unit_code: c.unit.code,
           unit_name: c.unit.name,
@@ -162,17 +154,8 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
           withdrawn_reason: null,
           created_at: c.stored?.created_at ?? now,
           updated_at: now,
-        })
-        const active = c.stored && c.stored.withdrawn_at === null
-        return {
-          action: active ? 'update' : 'create',
-          entity: 'certification',
-          entityId: id,
-          unitId: c.unit.id,
-          before: c.stored && toCertification(c.stored),
-          after,
-        }
-      }),
+        }),
+      })),
     )
   }
 

@@ -1,11 +1,14 @@
 // What each dataset gives the bulk imports: its columns, the shape of a row, and how a batch of
 // rows is checked and written. The rules themselves stay in the dataset's own module (the same
 // functions its single-item endpoints call); this file only defines how they plug in.
-import type { Kysely } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import { type Kysely, sql } from 'kysely'
 import type { TSchema } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../../db/schema.js'
 import type { Actor, Caller } from '../../http/caller.js'
 import { HttpProblem, conflict } from '../../http/errors.js'
+import { recordImportedChanges } from '../audit/index.js'
+import type { UnitRow } from '../units/index.js'
 
 export type { ImportRowError }
 
@@ -88,3 +91,73 @@ export const changedMeanwhile = () =>
     'CHANGED_DURING_IMPORT',
     'A record of this file was written by someone else while the file was being imported; nothing was written. Send the file again.',
   )
+
+/**
+ * The first steps of checking a batch, alike for every record dataset: a row whose unit did not
+ * resolve is refused with that problem; the others go through `check` (the single-item write's
+ * own checks, which throw its problems). Returns the refused rows and the accepted ones.
+ */
+export function checkEach<R, V>(
+  rows: ImportRecord<R>[],
+  units: (UnitRow | HttpProblem)[],
+  rename: Record<string, string>,
+  unitPointer: string,
+  check: (unit: UnitRow, value: R, index: number) => V,
+) {
+  const refused: { row: number; errors: ImportRowError[] }[] = []
+  const accepted: { row: number; unit: UnitRow; value: R; checked: V }[] = []
+  rows.forEach(({ row, value }, i) => {
+    const unit = units[i]!
+    if (unit instanceof HttpProblem) {
+      refused.push({ row, errors: rowErrorsOf(row, unit, rename, unitPointer) })
+      return
+    }
+    const result = checkRow(row, rename, unitPointer, () => check(unit, value, i))
+    if ('errors' in result) refused.push({ row, errors: result.errors })
+    else accepted.push({ row, unit, value, checked: result.value })
+  })
+  return { refused, accepted }
+}
+
+/** The transaction's clock at the precision records keep: the timestamps `now()` writes. */
+export async function transactionNow(tx: Kysely<DB>): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now()::timestamptz(3) as now`.execute(tx)
+  return rows[0]!.now
+}
+
+/** 409 unless a batch statement wrote every row it was given (see changedMeanwhile). */
+export function assertWroteAll(result: { numAffectedRows?: bigint }, expected: number) {
+  if (Number(result.numAffectedRows ?? 0) !== expected) throw changedMeanwhile()
+}
+
+/** A batch's changes split into new records (given their ids now) and replacements. */
+export function splitChanges<C extends { stored: { id: string } | undefined }>(
+  checked: { change: unknown }[],
+) {
+  const changes = checked.map((c) => c.change as C)
+  return {
+    fresh: changes.filter((c) => !c.stored).map((c) => ({ ...c, id: randomUUID() })),
+    replaced: changes.filter((c) => c.stored).map((c) => ({ ...c, id: c.stored!.id })),
+  }
+}
+
+/** The audit of a batch's written records (before, as stored; after, as the API shows it). */
+export async function auditImported(
+  { tx, actor, importId }: ImportContext,
+  entity: string,
+  records: { id: string; unitId: string; before: unknown; after: unknown; created: boolean }[],
+) {
+  await recordImportedChanges(
+    tx,
+    actor,
+    importId,
+    records.map((r) => ({
+      action: r.created ? 'create' : 'update',
+      entity,
+      entityId: r.id,
+      unitId: r.unitId,
+      before: r.before,
+      after: r.after,
+    })),
+  )
+}

@@ -4,7 +4,9 @@ export {
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
-  changedMeanwhile,
-  checkRow,
-  rowErrorsOf,
+  assertWroteAll,
+  auditImported,
+  splitChanges,
+  checkEach,
+  transactionNow,
 } from './imports.dataset.js'

@@ -2,20 +2,20 @@
 // `externalId` within the key's source (what makes a re-sent file change nothing), checked by the
 // same functions as POST /v1/meetings (not in the future, host unit as of the day held, of a kind
 // that holds the format, valid that day) and written set-based, batch by batch.
-import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
-import { recordImportedChanges } from '../audit/index.js'
 import {
   type Checked,
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
-  changedMeanwhile,
-  checkRow,
-  rowErrorsOf,
+  assertWroteAll,
+  auditImported,
+  checkEach,
+  splitChanges,
+  transactionNow,
 } from '../imports/index.js'
 import type { UnitRow, UnitsService } from '../units/index.js'
 import { toMeeting } from './meetings.mapper.js'
@@ -107,20 +107,18 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
       caller,
       tx,
     )
-    const results: Checked<Change>[] = []
-    const pending: { row: number; unit: UnitRow; externalId: string; values: Values }[] = []
-    rows.forEach(({ row, value }, i) => {
-      const unit = resolved[i]!
-      if (!('id' in unit))
-        return results.push({ row, errors: rowErrorsOf(row, unit, RENAME, '/unitCode') })
-      const checked = checkRow(row, RENAME, '/unitCode', () => {
-        assertHeldOn(value.heldOn)
-        assertHost(unit, value.format, value.heldOn)
-        return valuesOf(unit, value)
-      })
-      if ('errors' in checked) return results.push({ row, errors: checked.errors })
-      pending.push({ row, unit, externalId: cleanText(value.externalId), values: checked.value })
+    const { refused, accepted } = checkEach(rows, resolved, RENAME, '/unitCode', (unit, value) => {
+      assertHeldOn(value.heldOn)
+      assertHost(unit, value.format, value.heldOn)
+      return valuesOf(unit, value)
     })
+    const pending = accepted.map(({ row, unit, value, checked }) => ({
+      row,
+      unit,
+      externalId: cleanText(value.externalId),
+      values: checked,
+    }))
+    const results: Checked<Change>[] = refused
     const stored = await storedOf(
       tx,
       source,
@@ -134,16 +132,11 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     return results
   }
 
-  async function write(
-    checked: { change: unknown }[],
-    { tx, caller, actor, importId }: ImportContext,
-  ) {
-    const changes = checked.map((c) => c.change as Change)
+  async function write(checked: { change: unknown }[], context: ImportContext) {
+    const { tx, caller } = context
     const source = caller?.source ?? 'unknown'
-    const { rows } = await sql<{ now: Date }>`select now()::timestamptz(3) as now`.execute(tx)
-    const now = rows[0]!.now
-    const fresh = changes.filter((c) => !c.stored).map((c) => ({ ...c, id: randomUUID() }))
-    const replaced = changes.filter((c) => c.stored)
+    const now = await transactionNow(tx)
+    const { fresh, replaced } = splitChanges<Change>(checked)
     const columns = sql.join(COLUMNS.map((c) => sql.ref(c)))
     if (fresh.length > 0) {
       const inserted = await sql`
@@ -152,7 +145,7 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
         from unnest(${fresh.map((c) => c.id)}::uuid[], ${fresh.map((c) => c.externalId)}::text[],
           ${sql.join(arrays(fresh))}) as v(id, external_id, ${columns})
         on conflict (source, external_id) where external_id is not null do nothing`.execute(tx)
-      if (Number(inserted.numAffectedRows) !== fresh.length) throw changedMeanwhile()
+      assertWroteAll(inserted, fresh.length)
     }
     if (replaced.length > 0) {
       const updated = await sql`
@@ -163,17 +156,19 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
           ${replaced.map((c) => c.stored!.updated_at)}::timestamptz[], ${sql.join(arrays(replaced))})
           as v(id, seen, ${columns})
         where m.id = v.id and m.updated_at = v.seen`.execute(tx)
-      if (Number(updated.numAffectedRows) !== replaced.length) throw changedMeanwhile()
+      assertWroteAll(updated, replaced.length)
     }
-    await recordImportedChanges(
-      tx,
-      actor,
-      importId,
-      [...fresh, ...replaced].map((c) => {
-        const id = 'id' in c ? (c.id as string) : c.stored!.id
-        const after = toMeeting({
+    await auditImported(
+      context,
+      'meeting',
+      [...fresh, ...replaced].map((c) => ({
+        id: c.id,
+        unitId: c.unit.id,
+        created: !c.stored,
+        before: c.stored && toMeeting(c.stored),
+        after: toMeeting({
           ...(c.values as unknown as MeetingRow),
-          id,
+          id: c.id,
           source,
           external_id: c.externalId,
           unit_code: c.unit.code,
@@ -182,16 +177,8 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
           unit_path: c.unit.path,
           created_at: c.stored?.created_at ?? now,
           updated_at: now,
-        })
-        return {
-          action: c.stored ? 'update' : 'create',
-          entity: 'meeting',
-          entityId: id,
-          unitId: c.unit.id,
-          before: c.stored && toMeeting(c.stored),
-          after,
-        }
-      }),
+        }),
+      })),
     )
   }
 

@@ -1,1 +1,2 @@
+export { createReeducationImporter } from './reeducation.import.js'
 export { reeducationRoutes } from './reeducation.routes.js'

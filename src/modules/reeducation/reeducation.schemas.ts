@@ -86,7 +86,7 @@ export const PutReeducationBody = Type.Object(
   },
 )
 
-const PeriodSchema = Type.String({
+export const PeriodSchema = Type.String({
   pattern: PERIOD_PATTERN,
   description: 'A year `2018`, half `2018S1`, quarter `2018Q3` or month `201810`.',
 })

@@ -40,7 +40,7 @@ export function periodOf(code: string): Period {
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
-const sameValues = (row: ReeducationRow, values: ReeducationValues) =>
+export const sameValues = (row: ReeducationRow, values: ReeducationValues) =>
   row.re_educated === values.re_educated &&
   row.reformed === values.reformed &&
   row.under_management === values.under_management &&
@@ -64,8 +64,29 @@ export interface ReeducationRemoval {
   ifMatch: string | undefined
 }
 
+/** 422 for a period that has not begun. */
+export function assertPeriodBegun(period: Period) {
+  if (period.startsOn > today()) {
+    throw unprocessable('PERIOD_IN_FUTURE', `The period ${period.period} has not begun.`, [
+      { pointer: 'period', code: 'PERIOD_IN_FUTURE', detail: 'has not begun' },
+    ])
+  }
+}
+
+/** What a PUT's body stores: breakdowns in key order, the note cleaned. */
+export function valuesOf(body: PutReeducation): ReeducationValues {
+  return {
+    re_educated: body.reEducated,
+    reformed: body.reformed,
+    under_management: body.underManagement,
+    by_category: sortedBreakdown(body.byCategory),
+    by_organisation: sortedBreakdown(body.byOrganisation),
+    note: body.note ? cleanText(body.note) || null : null,
+  }
+}
+
 /** 422 unless `unit` keeps re-education counts and was valid through the whole period. */
-function assertKeeps(unit: UnitRow, period: Period, code: string) {
+export function assertKeeps(unit: UnitRow, period: Period, code: string) {
   assertKind(unit, COMMUNE_LEVEL_KINDS, 'ref', 'Re-education counts are kept by')
   assertValidDuring(unit, period.startsOn, period.endsOn, 'ref', code)
 }
@@ -95,19 +116,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     { caller, actor }: Asking,
   ): Promise<{ created: boolean; record: Reeducation }> {
     const period = periodOf(code)
-    if (period.startsOn > today()) {
-      throw unprocessable('PERIOD_IN_FUTURE', `The period ${code} has not begun.`, [
-        { pointer: 'period', code: 'PERIOD_IN_FUTURE', detail: 'has not begun' },
-      ])
-    }
-    const values: ReeducationValues = {
-      re_educated: body.reEducated,
-      reformed: body.reformed,
-      under_management: body.underManagement,
-      by_category: sortedBreakdown(body.byCategory),
-      by_organisation: sortedBreakdown(body.byOrganisation),
-      note: body.note ? cleanText(body.note) || null : null,
-    }
+    assertPeriodBegun(period)
+    const values = valuesOf(body)
     // The usual cases need no lock: counts sent again unchanged are answered from what is
     // stored, and the first counts of a period are written in one statement. Anything else (a
     // replacement, a writer racing this one) takes the locked path below, with the unit checked
