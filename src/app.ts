@@ -35,7 +35,12 @@ import { createReeducationImporter, reeducationRoutes } from './modules/reeducat
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignsRoutes } from './modules/campaigns/index.js'
 import { createReportsService, reportsRoutes } from './modules/reports/index.js'
-import { createUnitsService, unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
+import {
+  createUnitsImporter,
+  createUnitsService,
+  unitChangesRoutes,
+  unitsRoutes,
+} from './modules/units/index.js'
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */
@@ -126,6 +131,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         prefix: '/imports',
         db,
         importers: [
+          createUnitsImporter(units),
           createCertificationsImporter(units),
           createMeetingsImporter(units),
           createReeducationImporter(units),

@@ -8,5 +8,6 @@ export {
   auditImported,
   splitChanges,
   checkEach,
+  rowErrorsOf,
   transactionNow,
 } from './imports.dataset.js'

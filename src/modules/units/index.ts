@@ -1,3 +1,4 @@
+export { createUnitsImporter } from './units.import.js'
 export { unitsRoutes } from './units.routes.js'
 export { createUnitsService, type UnitsService } from './units.service.js'
 export { ADMINISTRATIVE_KINDS, COMMUNE_LEVEL_KINDS, isCommuneLevel } from './units.kinds.js'

@@ -274,6 +274,50 @@ export function createUnitsService(db: Kysely<DB>) {
     })
   }
 
+  /**
+   * Updates a unit's name, validity and attributes after every rule is checked (validity inside
+   * the parent's, around every child's, no code overlap); used by PATCH and by imports.
+   */
+  async function updateChecked(
+    current: UnitRow,
+    change: {
+      name?: string
+      validFrom: string | null
+      validTo: string | null
+      attributes?: Record<string, unknown>
+    },
+    tx: Kysely<DB>,
+  ): Promise<UnitRow> {
+    const { validFrom, validTo } = change
+    assertOrdered(validFrom, validTo)
+    const parent = current.parent_id ? await units.findById(current.parent_id, tx) : null
+    await checkParent(current.kind, parent ?? null, [validFrom, validTo])
+    const outside = await units.childrenOutside(current.id, validFrom, validTo, tx)
+    if (outside.length > 0) {
+      const list = outside
+        .slice(0, 10)
+        .map((c) => `${c.code} (${describeValidity(c.valid_from, c.valid_to)})`)
+      throw unprocessable(
+        'CHILDREN_OUTSIDE_VALIDITY',
+        `${outside.length} child unit(s) would be valid outside the new period: ${list.join(', ')}. Close or reorganise them first.`,
+      )
+    }
+    const overlap = await overlapConflict(current.code, validFrom, validTo, current.id, tx)
+    if (overlap) throw overlap
+    return units.update(
+      current.id,
+      {
+        ...(change.name !== undefined ? { name: cleanText(change.name) } : {}),
+        valid_from: validFrom,
+        valid_to: validTo,
+        ...(change.attributes !== undefined
+          ? { attributes: JSON.stringify(change.attributes) }
+          : {}),
+      },
+      tx,
+    )
+  }
+
   async function patch(
     { found, body, ifMatch }: ConditionalChange<UnitRow, PatchUnit>,
     { actor }: Asking,
@@ -282,30 +326,13 @@ export function createUnitsService(db: Kysely<DB>) {
       const current = await lockMatching(units.lockById(found.id, tx), ifMatch, toUnit, {
         required: true,
       })
-      const validFrom = body.validFrom === undefined ? current.valid_from : body.validFrom
-      const validTo = body.validTo === undefined ? current.valid_to : body.validTo
-      assertOrdered(validFrom, validTo)
-      const parent = current.parent_id ? await units.findById(current.parent_id, tx) : null
-      await checkParent(current.kind, parent ?? null, [validFrom, validTo])
-      const outside = await units.childrenOutside(current.id, validFrom, validTo, tx)
-      if (outside.length > 0) {
-        const list = outside
-          .slice(0, 10)
-          .map((c) => `${c.code} (${describeValidity(c.valid_from, c.valid_to)})`)
-        throw unprocessable(
-          'CHILDREN_OUTSIDE_VALIDITY',
-          `${outside.length} child unit(s) would be valid outside the new period: ${list.join(', ')}. Close or reorganise them first.`,
-        )
-      }
-      const overlap = await overlapConflict(current.code, validFrom, validTo, current.id, tx)
-      if (overlap) throw overlap
-      const updated = await units.update(
-        current.id,
+      const updated = await updateChecked(
+        current,
         {
-          ...(body.name !== undefined ? { name: cleanText(body.name) } : {}),
-          valid_from: validFrom,
-          valid_to: validTo,
-          ...(body.attributes !== undefined ? { attributes: JSON.stringify(body.attributes) } : {}),
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          validFrom: body.validFrom === undefined ? current.valid_from : body.validFrom,
+          validTo: body.validTo === undefined ? current.valid_to : body.validTo,
+          ...(body.attributes !== undefined ? { attributes: body.attributes } : {}),
         },
         tx,
       )
@@ -362,6 +389,7 @@ export function createUnitsService(db: Kysely<DB>) {
     inScope,
     assertInScope,
     insertChecked,
+    updateChecked,
     create,
     patch,
     remove,
