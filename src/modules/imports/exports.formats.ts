@@ -24,12 +24,12 @@ export function exportFormatOf(
   return 'csv'
 }
 
-const cell = (value: unknown) =>
-  value === null || value === undefined
-    ? ''
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value)
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return JSON.stringify(value)
+}
 
 /** Drops absent values, so that a JSON row reads like the import's own rows. */
 const present = (row: Record<string, unknown>) =>

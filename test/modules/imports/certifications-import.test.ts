@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
+import { importFile, rowErrors } from '../../support/imports.js'
 
 let t: TestApp
 let d: Awaited<ReturnType<typeof createDistrict>>
@@ -11,8 +12,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const importing = (body: string, type: string, query = '') =>
-  t.admin().post(`/v1/imports/certifications${query}`).set('content-type', type).send(body)
+const importing = importFile(() => t, 'certifications')
 const cert = (ref: string, year: number) => t.admin().get(`/v1/units/${ref}/certifications/${year}`)
 
 describe('POST /v1/imports/certifications', () => {
@@ -109,11 +109,7 @@ describe('POST /v1/imports/certifications', () => {
       counts: { rows: 6, created: 1, rejected: 5 },
       errorsTruncated: false,
     })
-    const errors = response.body.errors.map((e: { row: number; pointer: string; code: string }) => [
-      e.row,
-      e.pointer,
-      e.code,
-    ])
+    const errors = rowErrors(response.body)
     expect(errors).toEqual([
       [2, '/unitCode', 'INELIGIBLE_UNIT_KIND'],
       [3, '/unitCode', 'UNIT_NOT_FOUND'],

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
+import { importFile, rowErrors } from '../../support/imports.js'
 
 let t: TestApp
 let d: Awaited<ReturnType<typeof createDistrict>>
@@ -11,8 +12,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const importing = (body: string, type = 'text/csv', query = '') =>
-  t.admin().post(`/v1/imports/reeducation${query}`).set('content-type', type).send(body)
+const importing = importFile(() => t, 'reeducation')
 const counts = (ref: string, period: string) =>
   t.admin().get(`/v1/units/${ref}/reeducation/${period}`)
 
@@ -76,13 +76,7 @@ describe('POST /v1/imports/reeducation', () => {
       },
     ]
     const response = await importing(JSON.stringify(rows), 'application/json').expect(422)
-    expect(
-      response.body.errors.map((e: { row: number; pointer: string; code: string }) => [
-        e.row,
-        e.pointer,
-        e.code,
-      ]),
-    ).toEqual([
+    expect(rowErrors(response.body)).toEqual([
       [2, '/unitCode', 'INELIGIBLE_UNIT_KIND'],
       [3, '/period', 'PERIOD_IN_FUTURE'],
       [4, '/period', 'INVALID_PERIOD'],

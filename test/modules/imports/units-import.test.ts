@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
+import { importFile, rowErrors } from '../../support/imports.js'
 
 let t: TestApp
 let d: Awaited<ReturnType<typeof createDistrict>>
@@ -11,8 +12,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const importing = (body: string, type = 'text/csv', query = '') =>
-  t.admin().post(`/v1/imports/units${query}`).set('content-type', type).send(body)
+const importing = importFile(() => t, 'units')
 const unit = (ref: string, asOf = '2024-01-01') => t.admin().get(`/v1/units/${ref}?asOf=${asOf}`)
 
 describe('POST /v1/imports/units', () => {
@@ -106,13 +106,7 @@ describe('POST /v1/imports/units', () => {
       },
     ]
     const response = await importing(JSON.stringify(rows), 'application/json').expect(422)
-    expect(
-      response.body.errors.map((e: { row: number; pointer: string; code: string }) => [
-        e.row,
-        e.pointer,
-        e.code,
-      ]),
-    ).toEqual([
+    expect(rowErrors(response.body)).toEqual([
       [2, '/parentCode', 'UNIT_NOT_FOUND'],
       [3, '/parentCode', 'INVALID_PARENT_KIND'],
       [4, '/validFrom', 'OUTSIDE_PARENT_VALIDITY'],
