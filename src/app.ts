@@ -28,7 +28,7 @@ import {
   certificationsRoutes,
   createCertificationsImporter,
 } from './modules/certifications/index.js'
-import { importsRoutes } from './modules/imports/index.js'
+import { exportsRoutes, importsRoutes } from './modules/imports/index.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { createMeetingsImporter, meetingsRoutes } from './modules/meetings/index.js'
 import { createReeducationImporter, reeducationRoutes } from './modules/reeducation/index.js'
@@ -127,17 +127,19 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       const reports = createReportsService(db, units)
       await v1.register(reportsRoutes, { prefix: '/reports', reports })
       await v1.register(campaignsRoutes, { prefix: '/campaigns', db, units, reports })
+      const importers = [
+        createUnitsImporter(units),
+        createCertificationsImporter(units),
+        createMeetingsImporter(units),
+        createReeducationImporter(units),
+      ]
       await v1.register(importsRoutes, {
         prefix: '/imports',
         db,
-        importers: [
-          createUnitsImporter(units),
-          createCertificationsImporter(units),
-          createMeetingsImporter(units),
-          createReeducationImporter(units),
-        ],
+        importers,
         bodyLimitBytes: config.importBodyLimitBytes,
       })
+      await v1.register(exportsRoutes, { prefix: '/exports', db, importers, units })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
     },
     { prefix: '/v1' },

@@ -448,6 +448,14 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
     ok: 200,
   },
   {
+    id: 'exportRecords',
+    method: 'GET',
+    role: 'viewer',
+    access: 'read',
+    url: (at) => `/v1/exports/certifications?under=${at.commune}&format=json`,
+    ok: 200,
+  },
+  {
     id: 'listImports',
     method: 'GET',
     role: 'viewer',
@@ -542,6 +550,7 @@ describe('authorization', () => {
       `/v1/reports/summary?unit=${code}&year=2023`,
       `/v1/units?under=${code}`,
       `/v1/meetings?unit=${code}`,
+      `/v1/exports/certifications?under=${code}`,
     ]
     const [there, nobody] = [outside.hamlet, '62999-Z9']
     for (const [i, url] of urls(there).entries()) {

@@ -22,6 +22,7 @@ import type { CertificationRow, CertificationValues } from './certifications.rep
 import { PutCertificationBody, YearSchema } from './certifications.schemas.js'
 import type { PutCertification } from './certifications.schemas.js'
 import { assertYearBegun, checkedValues, endOfYear, sameValues } from './certifications.service.js'
+import { exportCertifications } from './certifications.export.js'
 
 export const CertificationImportRow = Type.Object(
   {
@@ -167,6 +168,8 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
     keyPointer: '/unitCode',
     check,
     write,
+    exportFilters: ['year'],
+    exportPage: exportCertifications,
     tables: ['certifications', 'audit_events'],
   }
 }

@@ -3,6 +3,9 @@
 import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 
+// Line breaks inside a cell are quoted too (csv-stringify quotes only the record delimiter, CRLF).
+const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const
+
 export const EXPORT_FORMATS = {
   csv: 'text/csv; charset=utf-8',
   ndjson: 'application/x-ndjson',
@@ -45,14 +48,14 @@ export function exportStream(
 ): Readable {
   async function* text() {
     let first = true
-    if (format === 'csv') yield `\uFEFF${stringify([columns], { record_delimiter: 'windows' })}`
+    if (format === 'csv') yield `\uFEFF${stringify([columns], CSV_OPTIONS)}`
     if (format === 'json') yield '['
     for await (const rows of pages) {
       if (rows.length === 0) continue
       if (format === 'csv')
         yield stringify(
           rows.map((row) => columns.map((column) => cell(row[column]))),
-          { record_delimiter: 'windows' },
+          CSV_OPTIONS,
         )
       else if (format === 'ndjson')
         yield `${rows.map((row) => JSON.stringify(present(row))).join('\n')}\n`

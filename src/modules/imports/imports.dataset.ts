@@ -24,6 +24,43 @@ export type Outcome = 'created' | 'updated' | 'unchanged'
 export type Checked<Change> =
   { row: number; errors: ImportRowError[] } | { row: number; outcome: Outcome; change: Change }
 
+export interface ExportFilter {
+  /** Units below (and at) this path only: `under`, and the key's scope. */
+  underPaths: string[]
+  year?: number | undefined
+  from?: string | undefined
+  to?: string | undefined
+  period?: string | undefined
+}
+export type ExportKey = (string | number)[]
+export interface ExportPage {
+  rows: Record<string, unknown>[]
+  /** The sort key of the page's last row, or null when it is the last page. */
+  last: ExportKey | null
+}
+
+/** SQL: the unit aliased `alias` lies at or below every path of `paths`. */
+export const belowAll = (paths: string[], alias: string) =>
+  paths.length === 0
+    ? sql<boolean>`true`
+    : sql.join(
+        paths.map((path) => sql<boolean>`${sql.ref(`${alias}.path`)} <@ ${path}::ltree`),
+        sql` and `,
+      )
+
+/** Splits `limit + 1` rows read into a page: the rows, and the last key when more follow. */
+export function toExportPage<R extends { sort_key: ExportKey }>(
+  read: R[],
+  limit: number,
+): ExportPage {
+  const more = read.length > limit
+  const rows = more ? read.slice(0, limit) : read
+  return {
+    rows: rows.map(({ sort_key: _key, ...row }) => row),
+    last: more ? rows.at(-1)!.sort_key : null,
+  }
+}
+
 export interface ImportContext {
   tx: Kysely<DB>
   caller: Caller | null
@@ -45,6 +82,18 @@ export interface DatasetImporter<T = Record<string, unknown>, Change = unknown> 
   check(batch: ImportRecord<T>[], context: ImportContext): Promise<Checked<Change>[]>
   /** Writes checked changes (never `unchanged` ones), with their audit, in `context.tx`. */
   write(changes: { outcome: Outcome; change: Change }[], context: ImportContext): Promise<void>
+  /** The export filters this dataset takes besides `under` (`year`, `from`, `to`, `period`). */
+  exportFilters: readonly (keyof ExportFilter)[]
+  /**
+   * One page of the export in the import's columns (what an import of it reads back unchanged),
+   * in a stable order; `after` is the previous page's `last`.
+   */
+  exportPage(
+    filter: ExportFilter,
+    after: ExportKey | null,
+    limit: number,
+    db: Kysely<DB>,
+  ): Promise<ExportPage>
   /** Tables whose statistics are refreshed after an import. */
   tables: readonly (keyof DB)[]
 }

@@ -100,3 +100,44 @@ export const ImportListQuery = Type.Object(
 )
 
 export const ImportPage = Page(ImportSchema, 'ImportPage')
+
+export const ExportQuery = Type.Object(
+  {
+    under: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Only records of this unit and the units below it (id, or code as of `asOf`).',
+      }),
+    ),
+    asOf: Type.Optional(
+      Type.String({
+        format: 'date',
+        description: 'Date an `under` code resolves at (default today).',
+      }),
+    ),
+    year: Type.Optional(
+      Type.Integer({
+        minimum: 1990,
+        maximum: 2100,
+        description: 'certifications: the assessment year; reeducation: periods of the year.',
+      }),
+    ),
+    from: Type.Optional(
+      Type.String({ format: 'date', description: 'meetings: held on or after.' }),
+    ),
+    to: Type.Optional(Type.String({ format: 'date', description: 'meetings: held on or before.' })),
+    period: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}(S[12]|Q[1-4]|0[1-9]|1[0-2])?$',
+        description: 'reeducation: one period (`2018`, `2018S1`, `2018Q3`, `201810`).',
+      }),
+    ),
+    format: Type.Optional(
+      Type.Enum(['csv', 'ndjson', 'json'], {
+        description: 'Overrides the Accept header; CSV (with BOM, for Excel) by default.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -22,6 +22,7 @@ import { toMeeting } from './meetings.mapper.js'
 import type { MeetingRow } from './meetings.repository.js'
 import { type CreateMeeting, CreateMeetingBody } from './meetings.schemas.js'
 import { MEASURES, assertHeldOn, assertHost } from './meetings.service.js'
+import { exportMeetings } from './meetings.export.js'
 
 // The body of POST /v1/meetings with `unitRef` as a code (`unitCode`) and `externalId` required.
 const { externalId } = CreateMeetingBody.properties
@@ -190,6 +191,8 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     keyPointer: '/externalId',
     check,
     write,
+    exportFilters: ['from', 'to'],
+    exportPage: exportMeetings,
     tables: ['meetings', 'audit_events'],
   }
 }

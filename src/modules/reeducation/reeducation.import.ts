@@ -28,6 +28,7 @@ import {
   sameValues,
   valuesOf,
 } from './reeducation.service.js'
+import { exportReeducation } from './reeducation.export.js'
 
 export const ReeducationImportRow = Type.Object(
   {
@@ -186,6 +187,8 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
     keyPointer: '/unitCode',
     check,
     write,
+    exportFilters: ['year', 'period'],
+    exportPage: exportReeducation,
     tables: ['reeducation_counts', 'audit_events'],
   }
 }

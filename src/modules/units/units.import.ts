@@ -20,6 +20,7 @@ import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
 import { type CreateUnit, NewUnitFields } from './units.schemas.js'
 import type { UnitsService } from './units.service.js'
+import { exportUnits } from './units.export.js'
 
 // The body of POST /v1/units, the parent by code only.
 export const UnitImportRow = Type.Object(
@@ -145,6 +146,8 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
     check,
     // Rows are written as they are checked (above); the transaction keeps them or not.
     write: async () => {},
+    exportFilters: [],
+    exportPage: exportUnits,
     tables: ['units', 'audit_events'],
   }
 }

@@ -1,0 +1,28 @@
+// Meetings as an export (GET /v1/exports/meetings): in the import's columns, by day held and id.
+// A meeting recorded without an externalId is exported with none (an import needs one).
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+
+export async function exportMeetings(
+  filter: ExportFilter,
+  after: ExportKey | null,
+  limit: number,
+  db: Kysely<DB>,
+) {
+  const { rows } = await sql<{ sort_key: ExportKey }>`
+    select m.external_id as "externalId", u.code as "unitCode", m.format, m.held_on as "heldOn",
+      m.attendees, m.forms_distributed as "formsDistributed", m.forms_returned as "formsReturned",
+      m.opinions_received as "opinionsReceived",
+      m.opinions_answered_on_site as "opinionsAnsweredOnSite",
+      m.opinions_referred as "opinionsReferred", m.tips_received as "tipsReceived", m.note,
+      json_build_array(m.held_on, m.id) as sort_key
+    from meetings m join units u on u.id = m.unit_id
+    where ${belowAll(filter.underPaths, 'u')}
+      ${filter.from === undefined ? sql`` : sql`and m.held_on >= ${filter.from}::date`}
+      ${filter.to === undefined ? sql`` : sql`and m.held_on <= ${filter.to}::date`}
+      ${after ? sql`and (m.held_on, m.id) > (${after[0]}::date, ${after[1]}::uuid)` : sql``}
+    order by m.held_on, m.id
+    limit ${limit + 1}`.execute(db)
+  return toExportPage(rows, limit)
+}

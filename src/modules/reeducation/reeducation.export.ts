@@ -1,0 +1,26 @@
+// Re-education counts as an export (GET /v1/exports/reeducation): in the import's columns, by
+// period, unit code and id; `period` one period exactly, `year` every period of that year.
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+
+export async function exportReeducation(
+  filter: ExportFilter,
+  after: ExportKey | null,
+  limit: number,
+  db: Kysely<DB>,
+) {
+  const { rows } = await sql<{ sort_key: ExportKey }>`
+    select u.code as "unitCode", r.period, r.re_educated as "reEducated", r.reformed,
+      r.under_management as "underManagement", r.by_category as "byCategory",
+      r.by_organisation as "byOrganisation", r.note,
+      json_build_array(r.period, u.code, r.id) as sort_key
+    from reeducation_counts r join units u on u.id = r.unit_id
+    where ${belowAll(filter.underPaths, 'u')}
+      ${filter.period === undefined ? sql`` : sql`and r.period = ${filter.period}`}
+      ${filter.year === undefined ? sql`` : sql`and extract(year from r.starts_on) = ${filter.year}`}
+      ${after ? sql`and (r.period, u.code, r.id) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : sql``}
+    order by r.period, u.code, r.id
+    limit ${limit + 1}`.execute(db)
+  return toExportPage(rows, limit)
+}
