@@ -138,6 +138,8 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         db,
         importers,
         bodyLimitBytes: config.importBodyLimitBytes,
+        workerPollMs: config.importWorkerPollMs,
+        progressWrites: database.kind === 'postgres',
       })
       await v1.register(exportsRoutes, { prefix: '/exports', db, importers, units })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })

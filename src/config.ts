@@ -58,6 +58,12 @@ export const EnvironmentSchema = Type.Object({
     description:
       'Largest file a bulk import accepts (413 above); read as it arrives, never held whole.',
   }),
+  IMPORT_WORKER_POLL_MS: Type.Integer({
+    minimum: 0,
+    default: 2000,
+    description:
+      'How often this process looks for queued (async) imports to run; 0: it runs none (another process does).',
+  }),
   DATABASE_POOL_SIZE: Type.Integer({
     minimum: 1,
     maximum: 200,
@@ -101,6 +107,7 @@ export interface Config {
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
   readonly importBodyLimitBytes: number
+  readonly importWorkerPollMs: number
   readonly databasePoolSize: number
   readonly databaseQueryTimeoutMs: number
   readonly databasePreparedStatements: boolean
@@ -181,6 +188,7 @@ export function loadConfig(
     ),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
+    importWorkerPollMs: e.IMPORT_WORKER_POLL_MS,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       bodyLimitBytes: 1048576,
       importBodyLimitBytes: 1073741824,
+      importWorkerPollMs: 2000,
       databasePoolSize: 10,
       databaseQueryTimeoutMs: 5000,
       databasePreparedStatements: true,

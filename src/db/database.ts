@@ -67,8 +67,10 @@ export function openPostgres(
     query_timeout: queryTimeoutMs + 1000,
     ...(connectionString.includes('options=') ? {} : { options: '-c random_page_cost=1.1' }),
   })
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server must not crash the process, idle in the pool or checked out
+  // between two statements (a background job's, say); the next query on it reports the loss.
   pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
   })

@@ -166,6 +166,9 @@ export interface ImportsTable {
   actor_key_id: string | null
   actor_name: string
   scope_unit_id: string | null
+  /** Who sent it (role, scope, source): a job run later acts as them. */
+  caller: ColumnType<ImportCaller, string, string>
+  request_id: string | null
   media_type: string
   body_sha256: string | null
   rows_read: Generated<number>
@@ -175,7 +178,22 @@ export interface ImportsTable {
   errors_truncated: Generated<boolean>
   failure: string | null
   created_at: Generated<Date>
+  started_at: Date | null
   finished_at: Date | null
+}
+
+export interface ImportCaller {
+  keyId: string | null
+  name: string
+  role: 'viewer' | 'editor' | 'admin'
+  scopeUnitId: string | null
+  source: string
+}
+
+export interface ImportChunksTable {
+  import_id: string
+  seq: number
+  data: Buffer
 }
 
 export interface ImportCounts {
@@ -195,6 +213,7 @@ export interface ImportRowError {
 
 export interface DB {
   imports: ImportsTable
+  import_chunks: ImportChunksTable
   api_keys: ApiKeysTable
   audit_events: AuditEventsTable
   units: UnitsTable

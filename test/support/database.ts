@@ -8,7 +8,7 @@ export const onServer = Boolean(process.env.TEST_DATABASE_URL)
 
 export async function openTestDatabase(
   options: { queryTimeoutMs?: number; preparedStatements?: boolean } = {},
-): Promise<Database> {
+): Promise<Database & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
     const name = `antq_test_${process.env.ANTQ_TEST_RUN_ID}_${randomBytes(4).toString('hex')}`
@@ -23,6 +23,7 @@ export async function openTestDatabase(
     })
     return {
       ...database,
+      url: databaseUrlFor(serverUrl, name),
       close: async () => {
         await database.close()
         await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
@@ -34,4 +35,13 @@ export async function openTestDatabase(
     loadDataDir: new Blob([dump]),
     ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
   })
+}
+
+/**
+ * Another pool on the same server database (as a second process of the service would have), or
+ * undefined on the embedded database, which one process owns.
+ */
+export function openSecondPool(database: Database): Database | undefined {
+  const url = (database as Database & { url?: string }).url
+  return url ? openPostgres(url, { poolSize: 4 }) : undefined
 }

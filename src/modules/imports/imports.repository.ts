@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
 import { tryLockKeyCall } from '../../db/locks.js'
 import type {
   DB,
@@ -30,23 +30,19 @@ export interface ImportListFilter {
   after?: [string, string] | undefined
 }
 
+/** How long a `running` import may go without its runner's lock before a sweep fails it. */
+const ABANDONED_AFTER = sql`interval '1 minute'`
+const ABANDONED =
+  'The service stopped while the import ran (a crash or a restart); nothing was written. Send the file again.'
+
 export function createImportsRepository(db: Kysely<DB>) {
   return {
-    start: (
-      row: Omit<
-        ImportsTable,
-        | 'rows_read'
-        | 'bytes_read'
-        | 'counts'
-        | 'errors'
-        | 'errors_truncated'
-        | 'created_at'
-        | 'finished_at'
-        | 'failure'
-        | 'body_sha256'
-      >,
-      tx: Kysely<DB> = db,
-    ) => tx.insertInto('imports').values(row).returningAll().executeTakeFirstOrThrow(),
+    start: (row: Omit<Insertable<ImportsTable>, 'started_at'>, tx: Kysely<DB> = db) =>
+      tx
+        .insertInto('imports')
+        .values({ ...row, started_at: sql`now()` })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
 
     finish: (id: string, end: ImportEnd, tx: Kysely<DB> = db) =>
       tx
@@ -65,6 +61,69 @@ export function createImportsRepository(db: Kysely<DB>) {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow(),
+
+    /** An uploaded file waits for a runner. */
+    queue: (id: string, received: { bodySha256: string; bytesRead: number }, tx: Kysely<DB>) =>
+      tx
+        .updateTable('imports')
+        .set({ status: 'queued', body_sha256: received.bodySha256, bytes_read: received.bytesRead })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    /** How far a running import has read (seen by GET in every process). */
+    progress: (id: string, rowsRead: number, bytesRead: number) =>
+      db
+        .updateTable('imports')
+        .set({ rows_read: rowsRead, bytes_read: bytesRead })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .execute(),
+
+    saveChunk: (id: string, seq: number, data: Buffer, tx: Kysely<DB>) =>
+      tx.insertInto('import_chunks').values({ import_id: id, seq, data }).execute(),
+
+    /** The chunks of a queued file, one at a time, in order. */
+    async *chunks(id: string, tx: Kysely<DB>): AsyncGenerator<Buffer> {
+      for (let seq = 0; ; seq++) {
+        const chunk = await tx
+          .selectFrom('import_chunks')
+          .select('data')
+          .where('import_id', '=', id)
+          .where('seq', '=', seq)
+          .executeTakeFirst()
+        if (!chunk) return
+        yield chunk.data
+      }
+    },
+
+    dropChunks: (id: string) =>
+      db.deleteFrom('import_chunks').where('import_id', '=', id).execute(),
+
+    /**
+     * Takes the oldest queued import for this process: any number of processes may ask at once,
+     * each gets a different one (`skip locked`), or none.
+     */
+    claimNext: () =>
+      db
+        .updateTable('imports')
+        .set({ status: 'running', started_at: sql`now()` })
+        .where(
+          'id',
+          '=',
+          (eb) =>
+            eb
+              .selectFrom('imports')
+              .select('id')
+              .where('status', '=', 'queued')
+              .orderBy('created_at')
+              .limit(1)
+              .forUpdate()
+              .skipLocked() as never,
+        )
+        .where('status', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst(),
 
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -89,37 +148,35 @@ export function createImportsRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Imports left `running` by a process that is gone: the runner holds the import's advisory
-     * lock for as long as its transaction lives, so a free lock on an import older than a minute
-     * means the process ended (crash, restart) and the database rolled its writes back.
+     * Fails imports left `running` by a process that is gone. A runner holds the import's
+     * advisory lock for as long as its transaction lives (and the database rolls its writes back
+     * when its connection dies), so a free lock on an import started over a minute ago means
+     * nobody runs it any more. Returns the ids failed.
      */
-    failAbandoned: async (tx: Kysely<DB> = db) => {
-      const running = await tx
+    failAbandoned: async (): Promise<string[]> => {
+      const running = await db
         .selectFrom('imports')
         .select('id')
-        .where('status', 'in', ['running', 'queued'])
-        .where('created_at', '<', sql<Date>`now() - interval '1 minute'`)
+        .where('status', '=', 'running')
+        .where('started_at', '<', sql<Date>`now() - ${ABANDONED_AFTER}`)
         .execute()
-      let failed = 0
+      const failed: string[] = []
       for (const { id } of running) {
-        const ended = await tx.transaction().execute(async (t) => {
+        const ended = await db.transaction().execute(async (tx) => {
           const { rows } = await sql<{
             free: boolean
-          }>`select ${tryLockKeyCall('import', id)} as free`.execute(t)
+          }>`select ${tryLockKeyCall('import', id)} as free`.execute(tx)
           if (!rows[0]?.free) return false
-          const done = await t
+          const done = await tx
             .updateTable('imports')
-            .set({
-              status: 'failed',
-              failure: 'The service stopped while the import ran; nothing was written.',
-              finished_at: sql`now()`,
-            })
+            .set({ status: 'failed', failure: ABANDONED, finished_at: sql`now()` })
             .where('id', '=', id)
-            .where('status', 'in', ['running', 'queued'])
+            .where('status', '=', 'running')
             .executeTakeFirst()
+          await tx.deleteFrom('import_chunks').where('import_id', '=', id).execute()
           return Number(done.numUpdatedRows) > 0
         })
-        if (ended) failed += 1
+        if (ended) failed.push(id)
       }
       return failed
     },

@@ -21,6 +21,7 @@ import {
   importRejectedResponse,
 } from './imports.schemas.js'
 import { createImportsService } from './imports.service.js'
+import { type ImportWorker, startImportWorker } from './imports.worker.js'
 
 const tags = ['imports']
 
@@ -47,11 +48,21 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
   db: Kysely<DB>
   importers: DatasetImporter[]
   bodyLimitBytes: number
-}> = async (app, { db, importers, bodyLimitBytes }) => {
+  /** See IMPORT_WORKER_POLL_MS. */
+  workerPollMs: number
+  /** Progress is written while an import runs (not on a one-connection database). */
+  progressWrites: boolean
+}> = async (app, { db, importers, bodyLimitBytes, workerPollMs, progressWrites }) => {
   const service = createImportsService(
     db,
     Object.fromEntries(importers.map((importer) => [importer.dataset, importer])),
+    progressWrites,
   )
+  let worker: ImportWorker | undefined
+  app.addHook('onReady', () => {
+    worker = startImportWorker(service, workerPollMs, app.log)
+  })
+  app.addHook('preClose', () => worker?.stop())
 
   // Import bodies reach the handler as streams, read as they arrive (never buffered whole).
   app.removeContentTypeParser('application/json')
@@ -72,21 +83,26 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
       'x-body': importBodyDoc(importers),
       response: {
         200: ImportSchema,
+        202: { ...ImportSchema, description: 'Queued (`async=true`): see Location.' },
         ...importRejectedResponse,
         ...problemResponses(400, 403, 409, 413, 415),
       },
     } as never,
     handler: async (request, reply) => {
       const { dataset } = request.params as { dataset: string }
-      const { dryRun } = request.query as { dryRun: boolean }
+      const { dryRun, async } = request.query as { dryRun: boolean; async: boolean }
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
       const outcome = await service.run(
         dataset,
-        { body: request.body as Readable, mediaType: mediaType as ImportMediaType, dryRun },
+        { body: request.body as Readable, mediaType: mediaType as ImportMediaType, dryRun, async },
         askingOf(request),
         bodyLimitBytes,
       )
       const shown = toImport(outcome.row)
+      if (async) {
+        worker?.poke()
+        return reply.code(202).header('location', `/v1/imports/${shown.id}`).send(shown)
+      }
       if (!outcome.rejected) return reply.send(shown)
       // The problem's `status` is the HTTP status (RFC 9457); the import's own is `failed`.
       const { id, dataset: name, dryRun: dry, counts, errors, errorsTruncated } = shown

@@ -14,6 +14,11 @@ export const ImportQuery = Type.Object(
       default: false,
       description: 'Check every row and report what a real run would do; write nothing.',
     }),
+    async: Type.Boolean({
+      default: false,
+      description:
+        'Store the file and answer 202 at once; follow `Location` (`GET /v1/imports/{id}`) until `succeeded` or `failed`.',
+    }),
   },
   { additionalProperties: false },
 )

@@ -3,13 +3,13 @@
 // valid (atomic: one bad row and nothing is written). A dry run goes through the same steps and
 // rolls back. One audit event records the import; each record it changed points to it.
 import { randomUUID } from 'node:crypto'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { type Kysely, sql } from 'kysely'
 import type { TObject } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { lockKey } from '../../db/locks.js'
-import type { DB, ImportCounts, ImportRowError } from '../../db/schema.js'
-import type { Asking } from '../../http/caller.js'
+import type { DB, ImportCaller, ImportCounts, ImportRowError } from '../../db/schema.js'
+import type { Asking, Caller } from '../../http/caller.js'
 import { HttpProblem } from '../../http/errors.js'
 import { recordAudit } from '../audit/index.js'
 import type {
@@ -25,7 +25,7 @@ import {
   IMPORT_MEDIA_TYPES,
   readRecords,
 } from './imports.formats.js'
-import { type ImportRow, createImportsRepository } from './imports.repository.js'
+import { type ImportEnd, type ImportRow, createImportsRepository } from './imports.repository.js'
 
 export const MAX_LISTED_ERRORS = 1000
 /** Rows checked and written together: large enough for set-based statements, small in memory. */
@@ -35,7 +35,13 @@ export interface ImportRequest {
   body: Readable
   mediaType: ImportMediaType
   dryRun: boolean
+  /** Store the file and answer at once; a worker of any process runs it. */
+  async: boolean
 }
+
+/** An async import's file is stored in pieces of this size. */
+const CHUNK_BYTES = 1 << 20
+const PROGRESS_EVERY_MS = 1000
 
 export interface ImportOutcome {
   row: ImportRow
@@ -105,7 +111,12 @@ class Tally {
 /** Ends the import's transaction without keeping anything (dry run, or rows with errors). */
 class RollBack extends Error {}
 
-export function createImportsService(db: Kysely<DB>, importers: Record<string, DatasetImporter>) {
+export function createImportsService(
+  db: Kysely<DB>,
+  importers: Record<string, DatasetImporter>,
+  /** Whether progress can be written while an import runs (not on a one-connection database). */
+  progressWrites: boolean,
+) {
   const repository = createImportsRepository(db)
 
   async function checkAndWrite(
@@ -113,9 +124,9 @@ export function createImportsService(db: Kysely<DB>, importers: Record<string, D
     records: AsyncIterable<ImportRecord<unknown>>,
     context: ImportContext,
     dryRun: boolean,
-  ): Promise<Tally> {
+    tally: Tally,
+  ): Promise<void> {
     const validator = Compile(importer.rowSchema)
-    const tally = new Tally()
     // A batch: the rows to check, and the rows already refused for their shape, so that errors
     // are tallied (and the first 1,000 listed) in row order.
     let batch: ImportRecord[] = []
@@ -170,10 +181,9 @@ export function createImportsService(db: Kysely<DB>, importers: Record<string, D
       if (batch.length + refused.length >= BATCH_ROWS) await flush()
     }
     await flush()
-    return tally
   }
 
-  /** Runs an import in this request, to the end. */
+  /** Starts an import: in this request to the end, or (async) once its file is stored. */
   async function run(
     dataset: string,
     request: ImportRequest,
@@ -182,7 +192,7 @@ export function createImportsService(db: Kysely<DB>, importers: Record<string, D
   ): Promise<ImportOutcome> {
     const importer = importers[dataset]!
     const id = randomUUID()
-    await repository.start({
+    const row = await repository.start({
       id,
       dataset: importer.dataset,
       dry_run: request.dryRun,
@@ -190,19 +200,68 @@ export function createImportsService(db: Kysely<DB>, importers: Record<string, D
       actor_key_id: actor.keyId,
       actor_name: actor.name,
       scope_unit_id: caller?.scopeUnitId ?? null,
+      caller: JSON.stringify(callerOf(caller)),
+      request_id: actor.requestId,
       media_type: request.mediaType,
     })
     const meter = new BodyMeter(limitBytes)
-    const format = IMPORT_MEDIA_TYPES[request.mediaType]
-    let tally: Tally | undefined
+    if (request.async) return { row: await receive(row, request.body, meter), rejected: false }
+    return execute(row, () => request.body, meter)
+  }
+
+  /**
+   * Stores an async import's file in chunks, as it arrives, and queues it: in one transaction
+   * holding the import's lock, so that a process dying mid-upload leaves no chunk and a sweep
+   * fails the import.
+   */
+  async function receive(row: ImportRow, body: Readable, meter: BodyMeter): Promise<ImportRow> {
+    try {
+      return await db.transaction().execute(async (tx) => {
+        await lockKey(tx, 'import', row.id)
+        let seq = 0
+        const metered = body.pipe(meter)
+        body.on('error', (error) => metered.destroy(error))
+        for await (const chunk of chunked(metered, CHUNK_BYTES))
+          await repository.saveChunk(row.id, seq++, chunk, tx)
+        return repository.queue(row.id, { bodySha256: meter.sha256(), bytesRead: meter.bytes }, tx)
+      })
+    } catch (error) {
+      await repository.finish(row.id, failedEnd(error, 0, meter.bytes))
+      throw error
+    }
+  }
+
+  /**
+   * Runs an import to the end in one transaction: reads its file, checks and writes its rows,
+   * records the outcome. The file comes from the request, or from the stored chunks (`tx` given).
+   */
+  async function execute(
+    row: ImportRow,
+    openBody: (tx: Kysely<DB>) => Readable,
+    meter: BodyMeter,
+  ): Promise<ImportOutcome> {
+    const importer = importers[row.dataset]!
+    const { id } = row
+    const caller = row.caller
+    const actor = { keyId: row.actor_key_id, name: row.actor_name, requestId: row.request_id }
+    const format = IMPORT_MEDIA_TYPES[row.media_type as ImportMediaType]
+    const tally = new Tally()
+    // Other processes read progress from the row; the embedded database has one connection,
+    // held by the import, so there the row says how far it got at the end only.
+    const progress = progressWrites
+      ? setInterval(() => {
+          repository.progress(id, tally.counts.rows, meter.bytes).catch(() => {})
+        }, PROGRESS_EVERY_MS)
+      : undefined
     try {
       await db.transaction().execute(async (tx) => {
         // Held while the import runs: a sweep finding it free knows the runner is gone.
         await lockKey(tx, 'import', id)
         const context: ImportContext = { tx, caller, actor, importId: id }
-        const records = readRecords(request.body, format, importer.rowSchema as TObject, meter)
-        tally = await checkAndWrite(importer, records, context, request.dryRun)
-        if (request.dryRun || tally.counts.rejected > 0) throw new RollBack()
+        const records = readRecords(openBody(tx), format, importer.rowSchema as TObject, meter)
+        await checkAndWrite(importer, records, context, row.dry_run, tally)
+        clearInterval(progress)
+        if (row.dry_run || tally.counts.rejected > 0) throw new RollBack()
         await recordAudit(tx, actor, {
           action: 'create',
           entity: 'import',
@@ -212,40 +271,90 @@ export function createImportsService(db: Kysely<DB>, importers: Record<string, D
             dataset: importer.dataset,
             counts: tally.counts,
             bodySha256: meter.sha256(),
-            mediaType: request.mediaType,
+            mediaType: row.media_type,
           },
         })
         await repository.finish(id, endOf(tally, meter, 'succeeded'), tx)
       })
     } catch (error) {
+      clearInterval(progress)
       if (!(error instanceof RollBack)) {
-        const failure = error instanceof HttpProblem ? error.message : 'The import failed.'
-        await repository.finish(id, {
-          status: 'failed',
-          counts: null,
-          errors: [],
-          errorsTruncated: false,
-          bodySha256: null,
-          rowsRead: tally?.counts.rows ?? 0,
-          bytesRead: meter.bytes,
-          failure,
-        })
+        await repository.finish(id, failedEnd(error, tally.counts.rows, meter.bytes))
         throw error
       }
-      const rejected = tally!.counts.rejected > 0
-      const row = await repository.finish(
+      const rejected = tally.counts.rejected > 0
+      const ended = await repository.finish(
         id,
-        endOf(tally!, meter, rejected ? 'failed' : 'succeeded'),
+        endOf(tally, meter, rejected ? 'failed' : 'succeeded'),
       )
-      return { row, rejected }
+      return { row: ended, rejected }
     }
     // Lists and reports plan with fresh statistics at once, not when autovacuum gets to it.
-    if (tally!.counts.created + tally!.counts.updated > 0)
+    if (tally.counts.created + tally.counts.updated > 0)
       for (const table of importer.tables) await sql`analyze ${sql.table(table)}`.execute(db)
     return { row: (await repository.findById(id))!, rejected: false }
   }
 
-  return { repository, run }
+  /** Runs the oldest queued import, if any; false when none was waiting. */
+  async function runNextQueued(log: { error: (o: object, m: string) => void }): Promise<boolean> {
+    const job = await repository.claimNext()
+    if (!job) return false
+    try {
+      await execute(
+        job,
+        (tx) => Readable.from(repository.chunks(job.id, tx)),
+        new BodyMeter(Infinity),
+      )
+    } catch (error) {
+      if (!(error instanceof HttpProblem))
+        log.error({ err: error, importId: job.id }, 'import failed')
+    } finally {
+      await repository.dropChunks(job.id)
+    }
+    return true
+  }
+
+  return { repository, run, runNextQueued, sweep: repository.failAbandoned }
+}
+
+/** What a job run later acts as: the caller who sent the file. */
+function callerOf(caller: Caller | null): ImportCaller {
+  return {
+    keyId: caller?.keyId ?? null,
+    name: caller?.name ?? 'anonymous',
+    role: caller?.role ?? 'viewer',
+    scopeUnitId: caller?.scopeUnitId ?? null,
+    source: caller?.source ?? 'unknown',
+  }
+}
+
+function failedEnd(error: unknown, rowsRead: number, bytesRead: number): ImportEnd {
+  return {
+    status: 'failed',
+    counts: null,
+    errors: [],
+    errorsTruncated: false,
+    bodySha256: null,
+    rowsRead,
+    bytesRead,
+    failure: error instanceof HttpProblem ? error.message : 'The import failed.',
+  }
+}
+
+/** The stream's bytes regrouped in chunks of `size` (the last one shorter). */
+async function* chunked(stream: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = []
+  let length = 0
+  for await (const part of stream) {
+    parts.push(part)
+    length += part.length
+    if (length >= size) {
+      yield Buffer.concat(parts)
+      parts = []
+      length = 0
+    }
+  }
+  if (length > 0) yield Buffer.concat(parts)
 }
 
 function endOf(tally: Tally, meter: BodyMeter, status: 'succeeded' | 'failed') {
