@@ -112,7 +112,7 @@ export async function startServiceProcess(args: string[], env: Record<string, st
       (r) => r.ok,
       () => false,
     )
-    if (ready) return { base, stop }
+    if (ready) return { base, stop, pid: child.pid! }
     if (i > 600 || child.exitCode !== null) {
       await stop()
       throw new Error('the service did not become ready')

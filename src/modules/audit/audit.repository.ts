@@ -77,16 +77,27 @@ export async function recordImportedChanges(
   entries: AuditEntry[],
 ): Promise<void> {
   if (entries.length === 0) return
-  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value))
+  // One JSON document for the whole batch, read once by the server: an array parameter of JSON
+  // texts would be escaped, then parsed as an array and again as JSON, per element.
+  const rows = JSON.stringify(
+    entries.map((e) => ({
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId,
+      unit_id: e.unitId ?? null,
+      before: e.before ?? null,
+      after: e.after ?? null,
+    })),
+  )
   await sql`insert into audit_events
       (actor_key_id, actor_name, action, entity, entity_id, unit_id, before, after, request_id,
        import_id)
     select ${actor.keyId}::uuid, ${actor.name}, e.action, e.entity, e.entity_id, e.unit_id,
       e.before, e.after, ${actor.requestId}, ${importId}::uuid
-    from unnest(${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.entity)}::text[],
-      ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => e.unitId ?? null)}::uuid[],
-      ${entries.map((e) => json(e.before))}::jsonb[], ${entries.map((e) => json(e.after))}::jsonb[])
-      as e(action, entity, entity_id, unit_id, before, after)`.execute(db)
+    from json_to_recordset(${rows}::json)
+      as e(action text, entity text, entity_id text, unit_id uuid, before jsonb, after jsonb)`.execute(
+    db,
+  )
 }
 
 export interface AuditFilter {

@@ -92,12 +92,18 @@ export function createUnitsRepository(db: Kysely<DB>) {
      * 0-based position.
      */
     findByCodesOn: async (pairs: { code: string; date: string }[], tx: Kysely<DB> = db) =>
+      // Every version of the codes first (an index scan for the whole list), then each pair
+      // matched in memory: a join straight from the pairs had the planner hash every unit of
+      // the country, or probe the code-overlap GiST index once a pair (~9 µs against ~1).
       (
         await sql<UnitRow & { i: number }>`
+          with versions as materialized (
+            select * from units where code = any(${[...new Set(pairs.map((p) => p.code))]}::text[])
+          )
           select (r.i - 1)::int as i, u.*
           from unnest(${pairs.map((p) => p.code)}::text[], ${pairs.map((p) => p.date)}::date[])
             with ordinality as r(code, day, i)
-          join units u on u.code = r.code and ${validOn(sql.ref('r.day'), 'u')}`.execute(tx)
+          join versions u on u.code = r.code and ${validOn(sql.ref('r.day'), 'u')}`.execute(tx)
       ).rows,
 
     /** Every version of a code, oldest first: what a 404 on a code tells the caller. */

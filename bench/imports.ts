@@ -1,0 +1,286 @@
+// npm run bench:imports: bulk imports against COPY, and the service's memory while importing.
+// On PostgreSQL (a scratch database on BENCH_DATABASE_URL, default the local server): a CSV of
+// BENCH_ROWS (default 500,000) certifications, then one of meetings, each sent in one request to
+// the compiled service running as its own process, timed against COPY of the same file into a
+// table of the same columns in the same database; then BENCH_RSS_ROWS (default 1,000,000)
+// meetings while the service's RSS is sampled. On the embedded database: BENCH_EMBEDDED_ROWS
+// (default 100,000) of each against PGlite's own COPY of the same file. Afterwards a report and
+// a list are timed, to show they run at full speed at once (the import refreshed statistics).
+//   BENCH_ONLY=postgres|embedded
+import { execFileSync } from 'node:child_process'
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { PGLITE_EXTENSIONS } from '../src/db/database.js'
+import {
+  BENCH_KEY as key,
+  percentiles,
+  startServiceProcess,
+  withScratchDatabase,
+} from './support.js'
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 500_000)
+const RSS_ROWS = Number(process.env.BENCH_RSS_ROWS ?? 1_000_000)
+const EMBEDDED_ROWS = Number(process.env.BENCH_EMBEDDED_ROWS ?? 100_000)
+const ONLY = process.env.BENCH_ONLY
+const COMMUNES = 100
+const AGENCIES_PER_COMMUNE = 500
+const YEARS = Array.from({ length: 10 }, (_, i) => 2015 + i)
+const auth = { authorization: `Bearer ${key}` }
+const folder = mkdtempSync(join(tmpdir(), 'antq-bench-imports-'))
+
+const communeCode = (i: number) => `9${String(i).padStart(4, '0')}`
+const agencyCode = (i: number) => `${communeCode(i % COMMUNES)}-CQ${Math.floor(i / COMMUNES)}`
+
+/** Writes `rows` lines after `header` to a file, without holding them. */
+async function writeCsv(name: string, header: string, rows: number, line: (i: number) => string) {
+  const path = join(folder, name)
+  const out = createWriteStream(path)
+  out.write(`${header}\n`)
+  for (let i = 0; i < rows; i++)
+    if (!out.write(`${line(i)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()))
+  await new Promise<void>((resolve) => out.end(() => resolve()))
+  return path
+}
+
+const certificationsCsv = (rows: number, tag: string) =>
+  writeCsv(
+    `certifications-${tag}.csv`,
+    'unitCode,year,result,decisionNumber,decisionDate,issuedBy,movementRating,note',
+    rows,
+    (i) => {
+      const year = YEARS[Math.floor(i / (COMMUNES * AGENCIES_PER_COMMUNE))]!
+      const agency = agencyCode(i % (COMMUNES * AGENCIES_PER_COMMUNE))
+      return `${agency},${year},${i % 7 ? 'certified' : 'not_certified'},${i}/QĐ-UBND,${year}-12-20,UBND xã,good,`
+    },
+  )
+const meetingsCsv = (rows: number, tag: string) =>
+  writeCsv(
+    `meetings-${tag}.csv`,
+    'externalId,unitCode,format,heldOn,attendees,formsDistributed,formsReturned,opinionsReceived,note',
+    rows,
+    (i) =>
+      `${tag}-${i},${communeCode(i % COMMUNES)},forum,20${16 + (i % 9)}-0${1 + (i % 9)}-1${i % 10},${20 + (i % 200)},40,35,${i % 9},`,
+  )
+
+const COPY_TABLES = {
+  certifications: `unit_code text, year int, result text, decision_number text, decision_date date,
+    issued_by text, movement_rating text, note text`,
+  meetings: `external_id text, unit_code text, format text, held_on date, attendees int,
+    forms_distributed int, forms_returned int, opinions_received int, note text`,
+}
+
+/** The units the files name: a province, communes, and agencies under them (set up in SQL). */
+const SETUP = `
+  insert into units (id, code, name, kind, parent_id, path, code_path, valid_from)
+  values ('00000000-0000-4000-8000-000000000009', '9', 'Tỉnh Chín', 'province', null,
+    '00000000000040008000000000000009', '9', '2000-01-01');
+  insert into units (id, code, name, kind, parent_id, path, code_path, valid_from)
+  select g.id, g.code, 'Xã ' || g.n, 'commune', '00000000-0000-4000-8000-000000000009',
+    ('00000000000040008000000000000009.' || replace(g.id::text, '-', ''))::ltree, '9/' || g.code, '2000-01-01'
+  from (select gen_random_uuid() as id, n, '9' || lpad(n::text, 4, '0') as code
+        from generate_series(0, ${COMMUNES - 1}) n) g;
+  insert into units (id, code, name, kind, parent_id, path, code_path, valid_from)
+  select a.id, c.code || '-CQ' || a.k, 'Cơ quan ' || a.k, 'agency', c.id,
+    (c.path::text || '.' || replace(a.id::text, '-', ''))::ltree, c.code_path || '/' || c.code || '-CQ' || a.k, '2000-01-01'
+  from units c cross join lateral (select gen_random_uuid() as id, k
+    from generate_series(0, ${AGENCIES_PER_COMMUNE - 1}) k) a
+  where c.kind = 'commune';
+  analyze units;`
+
+async function importFile(base: string, dataset: string, path: string, pid?: number) {
+  let peak = 0
+  const before = pid ? rssOf(pid) : 0
+  const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50) : undefined
+  const t0 = performance.now()
+  const response = await fetch(`${base}/v1/imports/${dataset}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/csv' },
+    body: createReadStream(path) as never,
+    duplex: 'half',
+  })
+  const body = (await response.json()) as {
+    counts?: { rows: number; created: number }
+    detail?: string
+  }
+  const seconds = (performance.now() - t0) / 1000
+  clearInterval(sampler)
+  if (response.status !== 200)
+    throw new Error(`${dataset}: ${response.status} ${JSON.stringify(body).slice(0, 500)}`)
+  return { rows: body.counts!.rows, seconds, rssGrowthMb: pid ? (peak - before) / 1024 : 0 }
+}
+
+/** Resident set size of a process, in KiB. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+}
+
+async function timeAfterwards(base: string) {
+  const times: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now()
+    const response = await fetch(`${base}/v1/reports/summary?unit=9&year=2020`, { headers: auth })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`report: ${response.status}`)
+    times.push(performance.now() - t0)
+  }
+  const list: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now()
+    const response = await fetch(`${base}/v1/certifications?year=2020&under=9&limit=100`, {
+      headers: auth,
+    })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`list: ${response.status}`)
+    list.push(performance.now() - t0)
+  }
+  console.log(
+    `after the imports: province report ${percentiles(times)}; list of 100 certifications ${percentiles(list)}`,
+  )
+}
+
+const line = (
+  what: string,
+  rows: number,
+  seconds: number,
+  copyRowsPerSecond: number,
+  extra = '',
+) => {
+  const rate = rows / seconds
+  console.log(
+    `| ${what} | ${rows.toLocaleString('en')} | ${Math.round(rate).toLocaleString('en')} | ${Math.round(copyRowsPerSecond).toLocaleString('en')} | ${(rate / copyRowsPerSecond).toFixed(2)} |${extra}`,
+  )
+}
+
+console.log('building the service…')
+execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
+const service = (env: Record<string, string>) =>
+  startServiceProcess(['dist/src/server.js'], { ...env, LOG_LEVEL: 'warn', NODE_ENV: 'production' })
+
+try {
+  if (ONLY !== 'embedded') {
+    await withScratchDatabase('imports', async (url) => {
+      execFileSync(process.execPath, ['dist/src/bin/migrate.js'], {
+        env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+        stdio: 'inherit',
+      })
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(SETUP)
+      const copy = async (table: keyof typeof COPY_TABLES, path: string) => {
+        await client.query(`create table copy_${table} (${COPY_TABLES[table]})`)
+        const t0 = performance.now()
+        await pipeline(
+          createReadStream(path),
+          client.query(copyFrom(`copy copy_${table} from stdin with (format csv, header)`)),
+        )
+        const seconds = (performance.now() - t0) / 1000
+        await client.query(`drop table copy_${table}`)
+        return ROWS / seconds
+      }
+      console.log(`PostgreSQL: writing ${ROWS.toLocaleString('en')}-row files…`)
+      const certifications = await certificationsCsv(ROWS, 'pg')
+      const meetings = await meetingsCsv(ROWS, 'pg')
+      const { base, stop, pid } = await service({ DATABASE_URL: url })
+      try {
+        console.log(
+          '\nPostgreSQL, one request per file\n| import | rows | rows/s | COPY rows/s | ratio | peak RSS growth |\n|---|---|---|---|---|---|',
+        )
+        const copyCertifications = await copy('certifications', certifications)
+        const c = await importFile(base, 'certifications', certifications, pid)
+        line(
+          'certifications (CSV)',
+          c.rows,
+          c.seconds,
+          copyCertifications,
+          ` ${Math.round(c.rssGrowthMb)} MB |`,
+        )
+        const copyMeetings = await copy('meetings', meetings)
+        const m = await importFile(base, 'meetings', meetings, pid)
+        line(
+          'meetings (CSV)',
+          m.rows,
+          m.seconds,
+          copyMeetings,
+          ` ${Math.round(m.rssGrowthMb)} MB |`,
+        )
+        rmSync(certifications)
+        rmSync(meetings)
+        const large = await meetingsCsv(RSS_ROWS, 'rss')
+        const r = await importFile(base, 'meetings', large, pid)
+        console.log(
+          `| meetings, ${RSS_ROWS.toLocaleString('en')} rows (memory) | ${r.rows.toLocaleString('en')} | ${Math.round(r.rows / r.seconds).toLocaleString('en')} | | | ${Math.round(r.rssGrowthMb)} MB |`,
+        )
+        rmSync(large)
+        await timeAfterwards(base)
+      } finally {
+        await stop()
+        await client.end()
+      }
+    })
+  }
+
+  if (ONLY !== 'postgres') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'antq-bench-imports-data-'))
+    try {
+      console.log(`\nembedded: writing ${EMBEDDED_ROWS.toLocaleString('en')}-row files…`)
+      const certifications = await certificationsCsv(EMBEDDED_ROWS, 'embedded')
+      const meetings = await meetingsCsv(EMBEDDED_ROWS, 'embedded')
+      // PGlite's own COPY of the same files, in a database of its own (in memory).
+      const pglite = await PGlite.create()
+      const copy = async (table: keyof typeof COPY_TABLES, path: string) => {
+        await pglite.exec(`create table copy_${table} (${COPY_TABLES[table]})`)
+        const blob = new Blob([readFileSync(path)])
+        const t0 = performance.now()
+        await pglite.query(`copy copy_${table} from '/dev/blob' with (format csv, header)`, [], {
+          blob,
+        })
+        return EMBEDDED_ROWS / ((performance.now() - t0) / 1000)
+      }
+      const copyCertifications = await copy('certifications', certifications)
+      const copyMeetings = await copy('meetings', meetings)
+      await pglite.close()
+      execFileSync(process.execPath, ['dist/src/bin/migrate.js'], {
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+        stdio: 'inherit',
+      })
+      const setup = await PGlite.create(join(dataDir, 'pgdata'), { extensions: PGLITE_EXTENSIONS })
+      await setup.exec(SETUP)
+      await setup.close()
+      const { base, stop, pid } = await service({ DATA_DIR: dataDir, DATABASE_URL: '' })
+      try {
+        console.log(
+          '\nembedded (PGlite), one request per file\n| import | rows | rows/s | PGlite COPY rows/s | ratio | peak RSS growth |\n|---|---|---|---|---|---|',
+        )
+        const c = await importFile(base, 'certifications', certifications, pid)
+        line(
+          'certifications (CSV)',
+          c.rows,
+          c.seconds,
+          copyCertifications,
+          ` ${Math.round(c.rssGrowthMb)} MB |`,
+        )
+        const m = await importFile(base, 'meetings', meetings, pid)
+        line(
+          'meetings (CSV)',
+          m.rows,
+          m.seconds,
+          copyMeetings,
+          ` ${Math.round(m.rssGrowthMb)} MB |`,
+        )
+        await timeAfterwards(base)
+      } finally {
+        await stop()
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true })
+}
