@@ -164,7 +164,7 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
     dataset: 'certifications',
     columns: Object.keys(CertificationImportRow.properties),
     rowSchema: CertificationImportRow,
-    keyOf: (value) => `${String(value.unitCode)}\u0000${String(value.year)}`,
+    keyOf: (value) => `${String(value.unitCode)}\t${String(value.year)}`,
     keyPointer: '/unitCode',
     check,
     write,

@@ -74,7 +74,10 @@ export interface DatasetImporter<T = Record<string, unknown>, Change = unknown> 
   columns: readonly string[]
   /** One row: the single-item body, flattened. */
   rowSchema: TSchema
-  /** What identifies the record a row writes: a file may not name one record twice. */
+  /**
+   * What identifies the record a row writes: a file may not name one record twice. Text a
+   * database column can hold (no NUL).
+   */
   keyOf(value: T): string
   /** The column a duplicate is reported on. */
   keyPointer: string

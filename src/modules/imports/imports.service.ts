@@ -25,6 +25,7 @@ import {
   IMPORT_MEDIA_TYPES,
   readRecords,
 } from './imports.formats.js'
+import { createKeyRegister } from './imports.keys.js'
 import { type ImportEnd, type ImportRow, createImportsRepository } from './imports.repository.js'
 
 export const MAX_LISTED_ERRORS = 1000
@@ -85,12 +86,11 @@ function shapeErrors(
     : [{ row, pointer: '/', code: 'INVALID_ROW', detail: 'is not a valid row' }]
 }
 
-/** Tallies, errors and duplicates of one import as its rows go by. */
+/** Tallies and errors of one import as its rows go by. */
 class Tally {
   readonly counts: ImportCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 }
   readonly errors: ImportRowError[] = []
   truncated = false
-  private readonly firstRowOf = new Map<string, number>()
 
   reject(errors: ImportRowError[]) {
     this.counts.rejected += 1
@@ -98,13 +98,6 @@ class Tally {
       if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error)
       else this.truncated = true
     }
-  }
-
-  /** The row that already named `key`, remembering this one if none did. */
-  earlierRowNaming(key: string, row: number): number | undefined {
-    const first = this.firstRowOf.get(key)
-    if (first === undefined) this.firstRowOf.set(key, row)
-    return first
   }
 }
 
@@ -127,14 +120,38 @@ export function createImportsService(
     tally: Tally,
   ): Promise<void> {
     const validator = Compile(importer.rowSchema)
+    const earlierRows = await createKeyRegister(context.tx)
     // A batch: the rows to check, and the rows already refused for their shape, so that errors
     // are tallied (and the first 1,000 listed) in row order.
     let batch: ImportRecord[] = []
     let refused: { row: number; errors: ImportRowError[] }[] = []
+    let writing: Promise<void> | undefined
 
     const flush = async () => {
-      const checked: Checked<unknown>[] =
-        batch.length > 0 ? await importer.check(batch, context) : []
+      let checked: Checked<unknown>[] = []
+      try {
+        const earlier = await earlierRows(
+          batch.map(({ row, value }) => ({ key: importer.keyOf(value), row })),
+        )
+        const named = batch.filter(({ row }) => !earlier.has(row))
+        for (const [row, first] of earlier)
+          refused.push({
+            row,
+            errors: [
+              {
+                row,
+                pointer: importer.keyPointer,
+                code: 'DUPLICATE_RECORD',
+                detail: `names the same record as row ${first}; a file may name each record once`,
+              },
+            ],
+          })
+        if (named.length > 0) checked = await importer.check(named, context)
+      } catch (error) {
+        // A failed write aborts the transaction, and this check with it: report the write's.
+        await writing
+        throw error
+      }
       const results = [...checked, ...refused].sort((a, b) => a.row - b.row)
       batch = []
       refused = []
@@ -147,9 +164,15 @@ export function createImportsService(
         tally.counts[result.outcome] += 1
         if (result.outcome !== 'unchanged') changes.push(result)
       }
+      // The previous batch's write ran while this one was read and checked; they take turns on
+      // the transaction's connection, and the rows of a file name different records.
+      await writing
+      writing = undefined
       // Once a row is refused nothing will be kept: the rest are only checked.
-      if (!dryRun && tally.counts.rejected === 0 && changes.length > 0)
-        await importer.write(changes, context)
+      if (!dryRun && tally.counts.rejected === 0 && changes.length > 0) {
+        writing = importer.write(changes, context)
+        writing.catch(() => undefined) // awaited at the next batch or at the end
+      }
     }
 
     for await (const { row, value } of records) {
@@ -162,25 +185,12 @@ export function createImportsService(
       } else if (!validator.Check(value)) {
         refused.push({ row, errors: shapeErrors(row, validator.Errors(value) as never) })
       } else {
-        const record = value as Record<string, unknown>
-        const earlier = tally.earlierRowNaming(importer.keyOf(record), row)
-        if (earlier === undefined) batch.push({ row, value: record })
-        else
-          refused.push({
-            row,
-            errors: [
-              {
-                row,
-                pointer: importer.keyPointer,
-                code: 'DUPLICATE_RECORD',
-                detail: `names the same record as row ${earlier}; a file may name each record once`,
-              },
-            ],
-          })
+        batch.push({ row, value: value as Record<string, unknown> })
       }
       if (batch.length + refused.length >= BATCH_ROWS) await flush()
     }
     await flush()
+    await writing
   }
 
   /** Starts an import: in this request to the end, or (async) once its file is stored. */

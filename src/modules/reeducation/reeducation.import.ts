@@ -183,7 +183,7 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
     dataset: 'reeducation',
     columns: Object.keys(ReeducationImportRow.properties),
     rowSchema: ReeducationImportRow,
-    keyOf: (value) => `${String(value.unitCode)}\u0000${String(value.period)}`,
+    keyOf: (value) => `${String(value.unitCode)}\t${String(value.period)}`,
     keyPointer: '/unitCode',
     check,
     write,

@@ -141,7 +141,7 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
     columns: Object.keys(UnitImportRow.properties),
     rowSchema: UnitImportRow,
     keyOf: (value) =>
-      `${String(value.code)}\u0000${(value.validFrom as string | null | undefined) ?? ''}`,
+      `${String(value.code)}\t${(value.validFrom as string | null | undefined) ?? ''}`,
     keyPointer: '/code',
     check,
     // Rows are written as they are checked (above); the transaction keeps them or not.
