@@ -8,7 +8,14 @@
 // a list are timed, to show they run at full speed at once (the import refreshed statistics).
 //   BENCH_ONLY=postgres|embedded
 import { execFileSync } from 'node:child_process'
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -116,6 +123,7 @@ type Imported = Awaited<ReturnType<typeof importFile>>
 async function importFile(base: string, dataset: string, path: string, pid?: number) {
   let peak = 0
   const before = pid ? rssOf(pid) : 0
+  const cpuBefore = pid ? { service: cpuOf([pid]), postgres: cpuOf(postgresPids()) } : undefined
   const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50) : undefined
   const t0 = performance.now()
   const response = await fetch(`${base}/v1/imports/${dataset}`, {
@@ -132,7 +140,40 @@ async function importFile(base: string, dataset: string, path: string, pid?: num
   clearInterval(sampler)
   if (response.status !== 200)
     throw new Error(`${dataset}: ${response.status} ${JSON.stringify(body).slice(0, 500)}`)
-  return { rows: body.counts!.rows, seconds, rssGrowthMb: pid ? (peak - before) / 1024 : 0 }
+  const rows = body.counts!.rows
+  const cpu = cpuBefore && {
+    service: ((cpuOf([pid!]) - cpuBefore.service) * 1e6) / rows,
+    postgres: ((cpuOf(postgresPids()) - cpuBefore.postgres) * 1e6) / rows,
+  }
+  return { rows, seconds, rssGrowthMb: pid ? (peak - before) / 1024 : 0, cpu }
+}
+
+/** CPU seconds (user + system) the processes have used so far. */
+function cpuOf(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100
+}
+
+/** The PostgreSQL server's processes on this machine (its CPU share of an import). */
+function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'postgres'
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
 }
 
 /** Resident set size of a process, in KiB. */
@@ -166,14 +207,14 @@ async function timeAfterwards(base: string) {
 }
 
 const HEADER = (copy: string) =>
-  `| import | rows | rows/s | ${copy} rows/s, bare table | ratio | ${copy} rows/s, with the keys | ratio | peak RSS growth |\n|---|---|---|---|---|---|---|---|`
+  `| import | rows | rows/s | ${copy} rows/s, bare table | ratio | ${copy} rows/s, with the keys | ratio | peak RSS growth | CPU µs/row, service / PostgreSQL |\n|---|---|---|---|---|---|---|---|---|`
 
 /** One row of the table: the import's rate against both COPY rates, and its memory. */
 function line(what: string, result: Imported, [bare, keyed]: [number, number]) {
   const rate = result.rows / result.seconds
   const n = (x: number) => Math.round(x).toLocaleString('en')
   console.log(
-    `| ${what} | ${n(result.rows)} | ${n(rate)} | ${n(bare)} | ${(rate / bare).toFixed(2)} | ${n(keyed)} | ${(rate / keyed).toFixed(2)} | ${Math.round(result.rssGrowthMb)} MB |`,
+    `| ${what} | ${n(result.rows)} | ${n(rate)} | ${n(bare)} | ${(rate / bare).toFixed(2)} | ${n(keyed)} | ${(rate / keyed).toFixed(2)} | ${Math.round(result.rssGrowthMb)} MB | ${result.cpu ? `${result.cpu.service.toFixed(0)} / ${result.cpu.postgres.toFixed(0)}` : ''} |`,
   )
 }
 
