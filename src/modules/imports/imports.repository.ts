@@ -30,8 +30,12 @@ export interface ImportListFilter {
   after?: [string, string] | undefined
 }
 
-/** How long a `running` import may go without its runner's lock before a sweep fails it. */
-const ABANDONED_AFTER = sql`interval '1 minute'`
+/**
+ * How long after it started a `running` import whose lock nobody holds is taken for abandoned:
+ * the runner takes the lock a moment after marking the import running (it may wait for a pooled
+ * connection). A runner that finds its import already failed stops (`stillRunning`).
+ */
+const ABANDONED_AFTER = sql`interval '10 seconds'`
 const ABANDONED =
   'The service stopped while the import ran (a crash or a restart); nothing was written. Send the file again.'
 
@@ -125,6 +129,14 @@ export function createImportsRepository(db: Kysely<DB>) {
         .returningAll()
         .executeTakeFirst(),
 
+    /**
+     * Whether the import is still `running`, read by its runner once it holds the import's lock:
+     * a sweep fails an import only while holding that lock, so what is read here stays true.
+     */
+    stillRunning: async (id: string, tx: Kysely<DB>) =>
+      (await tx.selectFrom('imports').select('status').where('id', '=', id).executeTakeFirst())
+        ?.status === 'running',
+
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst(),
 
@@ -150,7 +162,7 @@ export function createImportsRepository(db: Kysely<DB>) {
     /**
      * Fails imports left `running` by a process that is gone. A runner holds the import's
      * advisory lock for as long as its transaction lives (and the database rolls its writes back
-     * when its connection dies), so a free lock on an import started over a minute ago means
+     * when its connection dies), so a free lock on an import started over ten seconds ago means
      * nobody runs it any more. Returns the ids failed.
      */
     failAbandoned: async (): Promise<string[]> => {

@@ -10,7 +10,7 @@ import { Compile } from 'typebox/compile'
 import { lockKey } from '../../db/locks.js'
 import type { DB, ImportCaller, ImportCounts, ImportRowError } from '../../db/schema.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { HttpProblem } from '../../http/errors.js'
+import { HttpProblem, conflict } from '../../http/errors.js'
 import { recordAudit } from '../audit/index.js'
 import type {
   Checked,
@@ -267,6 +267,11 @@ export function createImportsService(
       await db.transaction().execute(async (tx) => {
         // Held while the import runs: a sweep finding it free knows the runner is gone.
         await lockKey(tx, 'import', id)
+        if (!(await repository.stillRunning(id, tx)))
+          throw conflict(
+            'IMPORT_ABANDONED',
+            'The import was taken for abandoned before it ran; send the file again.',
+          )
         const context: ImportContext = { tx, caller, actor, importId: id }
         const records = readRecords(openBody(tx), format, importer.rowSchema as TObject, meter)
         await checkAndWrite(importer, records, context, row.dry_run, tally)

@@ -1,8 +1,10 @@
 // Async imports: 202 and a job any process may run, once; a job whose process died ends failed
 // with nothing written, never stuck `running`.
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
-import { createTestApp, type TestApp } from '../../support/app.js'
+import { ADMIN_KEY, createTestApp, type TestApp } from '../../support/app.js'
 import { onServer, openSecondPool } from '../../support/database.js'
 import { createDistrict } from '../../support/factories.js'
 import { importFile } from '../../support/imports.js'
@@ -17,8 +19,8 @@ afterAll(() => t.close())
 
 const importing = importFile(() => t, 'certifications')
 
-async function settled(app: TestApp, location: string) {
-  for (let i = 0; i < 200; i++) {
+async function settled(app: TestApp, location: string, withinMs = 5000) {
+  for (let i = 0; i < withinMs / 25; i++) {
     const response = await app.admin().get(location).expect(200)
     if (response.body.status === 'succeeded' || response.body.status === 'failed')
       return response.body
@@ -149,5 +151,77 @@ describe('POST /v1/imports/{dataset}?async=true', () => {
         await second.close()
       }
     },
+  )
+
+  ;(onServer ? it : it.skip)(
+    'fails an import whose process was killed in the middle (kill -9), with nothing written',
+    async () => {
+      // A second process of the service on the same database, killed while it runs an import.
+      const port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, () => {
+          const { port } = probe.address() as { port: number }
+          probe.close(() => resolve(port))
+        })
+      })
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: new URL('../../../', import.meta.url).pathname,
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: (t.database as { url?: string }).url!,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ADMIN_API_KEY: ADMIN_KEY,
+          LOG_LEVEL: 'silent',
+          RATE_LIMIT_PER_MINUTE: '0',
+          IMPORT_WORKER_POLL_MS: '0',
+        },
+        stdio: 'ignore',
+      })
+      try {
+        const base = `http://127.0.0.1:${port}`
+        for (
+          let i = 0;
+          !(await fetch(`${base}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          ));
+          i++
+        ) {
+          if (i > 300) throw new Error('the second process did not start')
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        const rows = ['externalId,unitCode,format,heldOn,attendees']
+        for (let i = 0; i < 40_000; i++)
+          rows.push(`K-${i},${d.hamlet.code},forum,2017-05-05,${i % 50}`)
+        const sending = fetch(`${base}/v1/imports/meetings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv' },
+          body: rows.join('\n'),
+        }).catch(() => undefined)
+        let id: string | undefined
+        for (let i = 0; !id; i++) {
+          if (i > 400) throw new Error('the import was never seen running')
+          const running = await t.database.db
+            .selectFrom('imports')
+            .select('id')
+            .where('status', '=', 'running')
+            .where('dataset', '=', 'meetings')
+            .executeTakeFirst()
+          id = running?.id
+          if (!id) await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        child.kill('SIGKILL')
+        await sending
+        // This process's worker sweeps it once its runner's lock has been free long enough.
+        const done = await settled(t, `/v1/imports/${id}`, 30_000)
+        expect(done).toMatchObject({ status: 'failed' })
+        expect(done.failure).toMatch(/stopped while the import ran/)
+        const listed = await t.admin().get('/v1/meetings?externalId=K-1').expect(200)
+        expect(listed.body.items).toEqual([])
+      } finally {
+        child.kill('SIGKILL')
+      }
+    },
+    60_000,
   )
 })
