@@ -2,11 +2,11 @@
 // reorganisation, bundled gzip-compressed in reference-data/, or any file a user names (plain or
 // gzip JSON). A file that cannot be read, is not JSON, or is not of the expected shape is refused
 // with one line that says which and where, before anything is written.
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import Type, { type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import { projectRoot } from '../../project.js'
 
 const Code = Type.String({ minLength: 1 })
 const Name = Type.String({ minLength: 1 })
@@ -51,14 +51,6 @@ export const ReorgFileSchema = Type.Object({
 })
 export type ReorgFile = Static<typeof ReorgFileSchema>
 
-// The project's root, the nearest folder above with a package.json: the same from the sources
-// (src/modules/units) and from the compiled copy (dist/src/modules/units).
-function projectRoot(): URL {
-  for (let folder = new URL('./', import.meta.url); ; folder = new URL('../', folder)) {
-    if (existsSync(new URL('package.json', folder))) return folder
-    if (folder.pathname === '/') throw new Error('no package.json above the reference-data reader')
-  }
-}
 const bundledFile = (name: string) => new URL(`reference-data/${name}`, projectRoot())
 
 export const BUNDLED = {
