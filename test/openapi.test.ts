@@ -58,4 +58,67 @@ describe('openapi/openapi.json', () => {
       }
     }
   })
+
+  it('names every titled schema as a component and refers to it, never inlines it', async () => {
+    const doc = JSON.parse(await readFile(committedPath, 'utf8')) as {
+      paths: Record<string, unknown>
+      components: { schemas: Record<string, unknown> }
+    }
+    const inlined: string[] = []
+    const refs = new Set<string>()
+    const walk = (node: unknown, where: string) => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${where}/${i}`))
+      if (typeof node !== 'object' || node === null) return
+      const record = node as Record<string, unknown>
+      if (typeof record.title === 'string' && /^[A-Za-z]+$/.test(record.title)) inlined.push(where)
+      if (typeof record.$ref === 'string') refs.add(record.$ref)
+      for (const [key, value] of Object.entries(record)) walk(value, `${where}/${key}`)
+    }
+    walk(doc.paths, '#/paths')
+    expect(inlined).toEqual([])
+    for (const name of [
+      'Unit',
+      'UnitPage',
+      'Certification',
+      'Meeting',
+      'ReeducationCount',
+      'Import',
+    ])
+      expect(refs).toContain(`#/components/schemas/${name}`)
+    expect(Object.keys(doc.components.schemas).length).toBeGreaterThanOrEqual(40)
+    // Each reference names a component that exists.
+    for (const ref of refs)
+      expect(doc.components.schemas[ref.replace('#/components/schemas/', '')]).toBeDefined()
+  })
+
+  it('marks parameters and body fields with a default optional', async () => {
+    const doc = JSON.parse(await readFile(committedPath, 'utf8')) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: {
+              in: string
+              name: string
+              required?: boolean
+              schema?: { default?: unknown }
+            }[]
+          }
+        >
+      >
+      components: { schemas: Record<string, { required?: string[] }> }
+    }
+    const required = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        (operation.parameters ?? [])
+          .filter((p) => p.in !== 'path' && p.required && p.schema?.default !== undefined)
+          .map((p) => `${method} ${path} ${p.name}`),
+      ),
+    )
+    expect(required).toEqual([])
+    const listUnits = doc.paths['/v1/units']!.get!.parameters!
+    expect(listUnits.find((p) => p.name === 'limit')).toMatchObject({ required: false })
+    expect(doc.components.schemas.UnitChange!.required).not.toContain('children')
+  })
 })

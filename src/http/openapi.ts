@@ -1,6 +1,7 @@
 // The OpenAPI document's frame; every route adds its own operation from its schemas.
 import type { SwaggerOptions } from '@fastify/swagger'
 import { packageVersion } from '../project.js'
+import { type OpenApiDocument, finishDocument } from './openapi-document.js'
 
 export const swaggerOptions: SwaggerOptions = {
   openapi: {
@@ -62,40 +63,11 @@ export const swaggerOptions: SwaggerOptions = {
     const { 'x-body': body, ...rest } = (schema ?? {}) as Record<string, unknown>
     return { schema: body ? { ...rest, body } : rest, url }
   },
-  // Parameters and body fields with a default may be left out: the document says so (the route
-  // schemas keep them required, so that handlers see the default filled in).
-  transformObject: (documentObject) => {
-    const document = (documentObject as { openapiObject: OpenApiDocument }).openapiObject
-    for (const operations of Object.values(document.paths ?? {}))
-      for (const operation of Object.values(operations)) optionalDefaults(operation)
-    return document
-  },
+  // What clients build on, from what the routes declare: see openapi-document.ts.
+  transformObject: (documentObject) =>
+    finishDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
   refResolver: {
     buildLocalReference: (json, _baseUri, _fragment, i) =>
       typeof json.$id === 'string' ? json.$id : `def-${i}`,
   },
-}
-
-interface SchemaObject {
-  default?: unknown
-  required?: string[]
-  properties?: Record<string, SchemaObject>
-}
-interface OpenApiOperation {
-  parameters?: { in: string; required?: boolean; schema?: SchemaObject }[]
-  requestBody?: { content?: Record<string, { schema?: SchemaObject }> }
-}
-interface OpenApiDocument {
-  paths?: Record<string, Record<string, OpenApiOperation>>
-}
-
-function optionalDefaults(operation: OpenApiOperation) {
-  for (const parameter of operation.parameters ?? [])
-    if (parameter.in !== 'path' && parameter.schema?.default !== undefined)
-      parameter.required = false
-  for (const { schema } of Object.values(operation.requestBody?.content ?? {})) {
-    if (!schema?.required || !schema.properties) continue
-    const properties = schema.properties
-    schema.required = schema.required.filter((name) => properties[name]?.default === undefined)
-  }
 }
