@@ -12,10 +12,16 @@ export interface SchemaObject {
   properties?: Record<string, SchemaObject>
   [keyword: string]: unknown
 }
+interface OpenApiResponse {
+  description?: string
+  content?: Record<string, { schema?: SchemaObject }>
+  headers?: Record<string, { description: string; schema: SchemaObject }>
+}
 interface OpenApiOperation {
-  parameters?: { in: string; required?: boolean; schema?: SchemaObject }[]
+  operationId?: string
+  parameters?: { in: string; name: string; required?: boolean; schema?: SchemaObject }[]
   requestBody?: { content?: Record<string, { schema?: SchemaObject }> }
-  responses?: Record<string, { content?: Record<string, { schema?: SchemaObject }> }>
+  responses?: Record<string, OpenApiResponse>
 }
 export interface OpenApiDocument {
   paths?: Record<string, Record<string, OpenApiOperation>>
@@ -24,9 +30,10 @@ export interface OpenApiDocument {
 
 export function finishDocument(document: OpenApiDocument): OpenApiDocument {
   const named = new NamedSchemas(document)
-  for (const operations of Object.values(document.paths ?? {}))
-    for (const operation of Object.values(operations)) {
+  for (const [path, operations] of Object.entries(document.paths ?? {}))
+    for (const [method, operation] of Object.entries(operations)) {
       optionalDefaults(operation)
+      declareHeaders(path, method, operation)
       for (const parameter of operation.parameters ?? [])
         if (parameter.schema) parameter.schema = named.hoist(parameter.schema)
       for (const media of Object.values(operation.requestBody?.content ?? {}))
@@ -34,6 +41,7 @@ export function finishDocument(document: OpenApiDocument): OpenApiDocument {
       for (const response of Object.values(operation.responses ?? {}))
         for (const media of Object.values(response.content ?? {}))
           if (media.schema) media.schema = named.hoist(media.schema)
+      describeResponses(method, operation)
     }
   return document
 }
@@ -51,6 +59,80 @@ function optionalDefaults(operation: OpenApiOperation) {
       ...schema,
       required: schema.required.filter((name) => properties[name]?.default === undefined),
     }
+  }
+}
+
+const text = (description: string) => ({ description, schema: { type: 'string' } })
+const integer = (description: string) => ({ description, schema: { type: 'integer' } })
+const HEADERS = {
+  'x-request-id': text(
+    'This request’s id, also the `instance` of a problem; give it when reporting one.',
+  ),
+  etag: text(
+    'The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it.',
+  ),
+  location: text('Where the resource (or the queued import) is.'),
+  'idempotent-replayed': text(
+    '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+  ),
+  'x-ratelimit-limit': integer('Requests allowed a minute for this key.'),
+  'x-ratelimit-remaining': integer('Requests left in the current minute.'),
+  'x-ratelimit-reset': integer('Seconds until the count starts again.'),
+  'retry-after': integer('Seconds to wait before trying again.'),
+}
+/** Creations that answer without an ETag: an API key's answer holds its secret, never stored. */
+const UNTAGGED_CREATIONS = new Set(['createApiKey', 'applyUnitChange'])
+
+/**
+ * The headers each response carries, by the rules the service follows (a test sends every
+ * operation and compares): every answer its request id; under /v1, the rate limit's counters
+ * (and Retry-After with 429); a created resource (201) or a queued import (202) its Location; a
+ * representation its ETag (answers to conditional reads, creations, replacements and changes); a
+ * POST taking an Idempotency-Key whether it was replayed.
+ */
+function declareHeaders(path: string, method: string, operation: OpenApiOperation) {
+  const statuses = Object.keys(operation.responses ?? {})
+  const conditional = statuses.includes('304')
+  const idempotent = (operation.parameters ?? []).some(
+    (p) => p.in === 'header' && p.name === 'idempotency-key',
+  )
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    const names: (keyof typeof HEADERS)[] = ['x-request-id']
+    if (path.startsWith('/v1/'))
+      names.push('x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset')
+    if (status === '429') names.push('retry-after')
+    if (status === '201' || status === '202') names.push('location')
+    const tagged =
+      (status === '200' && (conditional || method === 'put' || method === 'patch')) ||
+      (status === '201' && !UNTAGGED_CREATIONS.has(operation.operationId ?? ''))
+    if (tagged) names.push('etag')
+    if (idempotent && status.startsWith('2')) names.push('idempotent-replayed')
+    response.headers = {
+      ...response.headers,
+      ...Object.fromEntries(names.map((name) => [name, HEADERS[name]])),
+    }
+  }
+}
+
+/** What a success answer is, where the route did not say (Fastify's "Default Response"). */
+function describeResponses(method: string, operation: OpenApiOperation) {
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if (response.description !== undefined && response.description !== 'Default Response') continue
+    const schema = response.content?.['application/json']?.schema
+    const ref = typeof schema?.$ref === 'string' ? schema.$ref.split('/').at(-1)! : undefined
+    const the = ref
+      ? ref.endsWith('Page')
+        ? `a page of ${ref.slice(0, -4)} items`
+        : `the ${ref}`
+      : 'the answer'
+    response.description =
+      status === '201'
+        ? `Created: ${the}, at Location.`
+        : method === 'put' && status === '200'
+          ? `Replaced, or already so: ${the} as stored.`
+          : method === 'patch' && status === '200'
+            ? `Changed: ${the} as it now is.`
+            : `${the[0]!.toUpperCase()}${the.slice(1)}.`
   }
 }
 
