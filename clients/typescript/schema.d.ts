@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up (does not touch the database) */
+        /**
+         * The process is up (does not touch the database)
+         * @description 200 while the process runs; for a liveness probe. Needs no key.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -25,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (expose on an internal network only) */
+        /**
+         * Prometheus metrics (expose on an internal network only)
+         * @description Request durations by method, route and status, and the process’s own figures, in the Prometheus text format. Needs no key: serve it on an internal network only.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -42,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is reachable and fully migrated */
+        /**
+         * The database is reachable and fully migrated
+         * @description 200 when the database answers and every migration is applied, else 503 (for a readiness probe or a load balancer). Needs no key.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -59,10 +68,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys, newest first (never their secrets) */
+        /**
+         * List API keys, newest first (never their secrets)
+         * @description Admin only. Each key with its role, scope unit, source and whether it is revoked; the secrets are never stored, only their hashes. `includeRevoked=true` lists revoked keys too.
+         */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key (its secret is shown once) */
+        /**
+         * Create an API key (its secret is shown once)
+         * @description Admin only. A key has a role (viewer < editor < admin) and may be confined to a unit’s subtree (`scope`). The answer holds the secret (`key`) once: it cannot be shown again.
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -77,11 +92,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show one API key */
+        /**
+         * Show one API key
+         * @description Admin only. The key’s role, scope, source and state, never its secret.
+         */
         get: operations["getApiKey"];
         put?: never;
         post?: never;
-        /** Revoke an API key (it stops working at once; the record stays) */
+        /**
+         * Revoke an API key (it stops working at once; the record stays)
+         * @description Admin only. The key stops working at once in this process and within seconds in others; it stays listed, revoked, and the audit keeps who revoked it.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -95,7 +116,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who changed what, with the record before and after, oldest first */
+        /**
+         * Who changed what, with the record before and after, oldest first
+         * @description Admin only. Every write of the service, with the actor, the request id, the import it came from (if any) and the record before and after. Filter by entity, record, action, unit subtree or time.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -112,10 +136,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List campaigns, by year or scope subtree */
+        /**
+         * List campaigns, by year or scope subtree
+         * @description Campaigns (thi đua) whose scope is inside the key’s scope, by year or scope subtree.
+         */
         get: operations["listCampaigns"];
         put?: never;
-        /** Set a campaign’s targets for a scope unit and year */
+        /**
+         * Set a campaign’s targets for a scope unit and year
+         * @description A campaign holds targets for a scope unit and a year, e.g. at least 80% of hamlets certified. Its code is unique; sending it again answers 409 with the existing campaign’s Location.
+         */
         post: operations["createCampaign"];
         delete?: never;
         options?: never;
@@ -130,15 +160,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show a campaign */
+        /**
+         * Show a campaign
+         * @description The campaign with its targets; its ETag is what a change must send in If-Match.
+         */
         get: operations["getCampaign"];
         put?: never;
         post?: never;
-        /** Delete a campaign set up by mistake (audited) */
+        /**
+         * Delete a campaign set up by mistake (audited)
+         * @description For a campaign set up by mistake; needs If-Match. The audit keeps it.
+         */
         delete: operations["deleteCampaign"];
         options?: never;
         head?: never;
-        /** Change a campaign’s name or targets (If-Match required) */
+        /**
+         * Change a campaign’s name or targets (If-Match required)
+         * @description Change the name or the targets; needs the current ETag in If-Match (428 without, 412 when stale).
+         */
         patch: operations["updateCampaign"];
         trace?: never;
     };
@@ -149,7 +188,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each target of a campaign with its actual value and whether it is met */
+        /**
+         * Each target of a campaign with its actual value and whether it is met
+         * @description Each target measured live from the records of the campaign’s scope and year, with its actual value and whether it is met.
+         */
         get: operations["getCampaignProgress"];
         put?: never;
         post?: never;
@@ -166,7 +208,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List assessments by year, unit or subtree, kind, result, legal basis or rating */
+        /**
+         * List assessments by year, unit or subtree, kind, result, legal basis or rating
+         * @description Assessments in the key’s scope, ordered by year, unit code and id, with cursor pagination; withdrawn ones only with `status=withdrawn` or `all`.
+         */
         get: operations["listCertifications"];
         put?: never;
         post?: never;
@@ -183,7 +228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The legal instruments assessments are made under, and their assessment years */
+        /**
+         * The legal instruments assessments are made under, and their assessment years
+         * @description The circulars assessments are made under, with the assessment years each applies to and the default for a year.
+         */
         get: operations["listLegalBases"];
         put?: never;
         post?: never;
@@ -220,7 +268,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List imports, newest first (a key’s own; an unscoped admin’s: all) */
+        /**
+         * List imports, newest first (a key’s own; an unscoped admin’s: all)
+         * @description Bulk imports with their status and counts, newest first: a key sees its own, an unscoped admin everyone’s.
+         */
         get: operations["listImports"];
         put?: never;
         post?: never;
@@ -257,7 +308,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show an import: its status, counts and errors */
+        /**
+         * Show an import: its status, counts and errors
+         * @description The import’s status (`queued`, `running`, `succeeded`, `failed`), progress, counts and first 1,000 row errors. Follow it after an `async=true` import.
+         */
         get: operations["getImport"];
         put?: never;
         post?: never;
@@ -274,10 +328,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List meetings by subtree, unit, dates, format or external id */
+        /**
+         * List meetings by subtree, unit, dates, format or external id
+         * @description Forums and consultations in the key’s scope, by the day held, with cursor pagination; `externalId` finds a meeting by its id in the sending system.
+         */
         get: operations["listMeetings"];
         put?: never;
-        /** Record a forum or a consultation */
+        /**
+         * Record a forum or a consultation
+         * @description A forum is held at a hamlet or a commune-level unit, a consultation at any administrative unit, on a day not in the future; the unit resolves as of that day. Counts only, never people. Takes an Idempotency-Key.
+         */
         post: operations["createMeeting"];
         delete?: never;
         options?: never;
@@ -292,15 +352,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show a meeting */
+        /**
+         * Show a meeting
+         * @description The meeting with its counts; its ETag is what a change must send in If-Match.
+         */
         get: operations["getMeeting"];
         put?: never;
         post?: never;
-        /** Delete a meeting recorded by mistake (audited) */
+        /**
+         * Delete a meeting recorded by mistake (audited)
+         * @description For a meeting recorded by mistake; needs If-Match. The audit keeps it.
+         */
         delete: operations["deleteMeeting"];
         options?: never;
         head?: never;
-        /** Correct a meeting (If-Match required) */
+        /**
+         * Correct a meeting (If-Match required)
+         * @description Correct fields of a meeting (the rules of creation apply to the result); needs the current ETag in If-Match.
+         */
         patch: operations["updateMeeting"];
         trace?: never;
     };
@@ -311,7 +380,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List re-education counts by subtree, unit, period, year or period type */
+        /**
+         * List re-education counts by subtree, unit, period, year or period type
+         * @description Re-education counts in the key’s scope with their warnings, by period, with cursor pagination.
+         */
         get: operations["listReeducationCounts"];
         put?: never;
         post?: never;
@@ -350,7 +422,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a reorganisation: merge, split, rename, reclassify or reparent (admin) */
+        /**
+         * Apply a reorganisation: merge, split, rename, reclassify or reparent (admin)
+         * @description Admin only. One reorganisation as of an effective date: the units closed, created or changed, the lineage between them, and where records and child units go; `dryRun=true` shows what would happen. Audited as one change.
+         */
         post: operations["applyUnitChange"];
         delete?: never;
         options?: never;
@@ -365,10 +440,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List units valid on a day, by kind, parent, subtree or search */
+        /**
+         * List units valid on a day, by kind, parent, subtree or search
+         * @description Units valid on `asOf` (default today) in the key’s scope, ordered by code, with cursor pagination; `q` searches names without diacritics.
+         */
         get: operations["listUnits"];
         put?: never;
-        /** Create a unit */
+        /**
+         * Create a unit
+         * @description A unit hangs under a parent of an allowed kind (by id, or code as of validFrom), valid within the parent’s validity; its code may not overlap another unit’s code in time. Takes an Idempotency-Key.
+         */
         post: operations["createUnit"];
         delete?: never;
         options?: never;
@@ -383,15 +464,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show a unit by id, or by code as of a day */
+        /**
+         * Show a unit by id, or by code as of a day
+         * @description A code resolves as of `asOf` (default today): codes are reused over time. Outside the key’s scope a unit reads like one that does not exist (404).
+         */
         get: operations["getUnit"];
         put?: never;
         post?: never;
-        /** Delete a unit entered by mistake (only with no children or records; otherwise close it) */
+        /**
+         * Delete a unit entered by mistake (only with no children or records; otherwise close it)
+         * @description Only for a unit entered by mistake: one with child units or records cannot be deleted (409); close it with validTo instead. Needs If-Match.
+         */
         delete: operations["deleteUnit"];
         options?: never;
         head?: never;
-        /** Correct a unit’s name, validity or attributes (If-Match required); set validTo to close it */
+        /**
+         * Correct a unit’s name, validity or attributes (If-Match required); set validTo to close it
+         * @description Corrections of name, validity (within the parent’s, around the children’s) and attributes; a change of code, kind or parent is a reorganisation (POST /v1/unit-changes). Needs If-Match.
+         */
         patch: operations["updateUnit"];
         trace?: never;
     };
@@ -402,7 +492,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A unit’s ancestors, from the root down to its parent */
+        /**
+         * A unit’s ancestors, from the root down to its parent
+         * @description From the root (province) down to the unit’s parent, as the hierarchy is stored.
+         */
         get: operations["listUnitAncestors"];
         put?: never;
         post?: never;
@@ -419,7 +512,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show a unit’s assessment for a year */
+        /**
+         * Show a unit’s assessment for a year
+         * @description A code in the path resolves as of 31 December of the year (or `asOf`). A withdrawn record answers 404 saying when and why.
+         */
         get: operations["getCertification"];
         /**
          * Record a unit’s assessment for a year (create, or replace with If-Match)
@@ -427,7 +523,10 @@ export interface paths {
          */
         put: operations["putCertification"];
         post?: never;
-        /** Withdraw a unit’s assessment for a year, with a reason (kept and audited) */
+        /**
+         * Withdraw a unit’s assessment for a year, with a reason (kept and audited)
+         * @description The record is kept with its reason and counts nowhere; a later PUT for the year replaces it. Needs If-Match.
+         */
         delete: operations["withdrawCertification"];
         options?: never;
         head?: never;
@@ -441,7 +540,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Direct children of a unit valid on a day */
+        /**
+         * Direct children of a unit valid on a day
+         * @description Direct children valid on `asOf` (default today), by code, with cursor pagination.
+         */
         get: operations["listUnitChildren"];
         put?: never;
         post?: never;
@@ -458,7 +560,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Predecessors and successors of a unit through reorganisations, transitively */
+        /**
+         * Predecessors and successors of a unit through reorganisations, transitively
+         * @description Units this one came from and went into through reorganisations, transitively, each with its coverage, depth, kind of change, effective date and legal basis.
+         */
         get: operations["getUnitLineage"];
         put?: never;
         post?: never;
@@ -475,7 +580,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Show a unit’s re-education counts for a period */
+        /**
+         * Show a unit’s re-education counts for a period
+         * @description The counts of one commune-level unit for a period, with warnings where figures do not add up. A code in the path resolves as of the period’s last day.
+         */
         get: operations["getReeducationCount"];
         /**
          * Record a commune-level unit’s re-education counts for a period
@@ -483,7 +591,10 @@ export interface paths {
          */
         put: operations["putReeducationCount"];
         post?: never;
-        /** Delete a unit’s re-education counts for a period (audited) */
+        /**
+         * Delete a unit’s re-education counts for a period (audited)
+         * @description For counts recorded by mistake; needs If-Match. The audit keeps them.
+         */
         delete: operations["deleteReeducationCount"];
         options?: never;
         head?: never;

@@ -29,6 +29,8 @@ export function registerMetrics(app: FastifyInstance) {
   app.get('/metrics', {
     schema: {
       operationId: 'getMetrics',
+      description:
+        'Request durations by method, route and status, and the process’s own figures, in the Prometheus text format. Needs no key: serve it on an internal network only.',
       tags: ['operations'],
       summary: 'Prometheus metrics (expose on an internal network only)',
       security: [],

@@ -9,11 +9,13 @@ export const swaggerOptions: SwaggerOptions = {
     info: {
       title: 'antq-api',
       version: packageVersion(),
+      contact: { name: 'antq-api maintainers' },
       description:
         'System of record for the "All people protect national security" movement (Toàn dân bảo vệ an ninh Tổ quốc): ' +
         'units, yearly ANTT-safety certifications, "police listen to the people" forums, re-education counts, and the reports built from them. ' +
         'Errors are application/problem+json (RFC 9457) with a stable `code`.',
     },
+    servers: [{ url: '/', description: 'The service that serves this document.' }],
     components: {
       securitySchemes: {
         bearerAuth: {

@@ -30,6 +30,8 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   app.post('', {
     schema: {
       operationId: 'createApiKey',
+      description:
+        'Admin only. A key has a role (viewer < editor < admin) and may be confined to a unit’s subtree (`scope`). The answer holds the secret (`key`) once: it cannot be shown again.',
       tags,
       summary: 'Create an API key (its secret is shown once)',
       body: CreateApiKeyBody,
@@ -45,6 +47,8 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   app.get('', {
     schema: {
       operationId: 'listApiKeys',
+      description:
+        'Admin only. Each key with its role, scope unit, source and whether it is revoked; the secrets are never stored, only their hashes. `includeRevoked=true` lists revoked keys too.',
       tags,
       summary: 'List API keys, newest first (never their secrets)',
       querystring: ApiKeyListQuery,
@@ -61,6 +65,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   app.get('/:id', {
     schema: {
       operationId: 'getApiKey',
+      description: 'Admin only. The key’s role, scope, source and state, never its secret.',
       tags,
       summary: 'Show one API key',
       params: ApiKeyIdParams,
@@ -79,6 +84,8 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
   app.delete('/:id', {
     schema: {
       operationId: 'revokeApiKey',
+      description:
+        'Admin only. The key stops working at once in this process and within seconds in others; it stays listed, revoked, and the audit keeps who revoked it.',
       tags,
       summary: 'Revoke an API key (it stops working at once; the record stays)',
       params: ApiKeyIdParams,

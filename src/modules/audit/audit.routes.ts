@@ -29,6 +29,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('admin'),
     schema: {
       operationId: 'listAuditEvents',
+      description:
+        'Admin only. Every write of the service, with the actor, the request id, the import it came from (if any) and the record before and after. Filter by entity, record, action, unit subtree or time.',
       tags: ['audit'],
       summary: 'Who changed what, with the record before and after, oldest first',
       querystring: AuditEventListQuery,

@@ -40,6 +40,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     config: { idempotent: true },
     schema: {
       operationId: 'createCampaign',
+      description:
+        'A campaign holds targets for a scope unit and a year, e.g. at least 80% of hamlets certified. Its code is unique; sending it again answers 409 with the existing campaign’s Location.',
       tags,
       summary: 'Set a campaign’s targets for a scope unit and year',
       headers: IdempotencyHeaders,
@@ -55,6 +57,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
   app.get('', {
     schema: {
       operationId: 'listCampaigns',
+      description:
+        'Campaigns (thi đua) whose scope is inside the key’s scope, by year or scope subtree.',
       tags,
       summary: 'List campaigns, by year or scope subtree',
       querystring: CampaignListQuery,
@@ -79,6 +83,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
   app.get('/:code', {
     schema: {
       operationId: 'getCampaign',
+      description:
+        'The campaign with its targets; its ETag is what a change must send in If-Match.',
       tags,
       summary: 'Show a campaign',
       params: CampaignCodeParams,
@@ -98,6 +104,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'updateCampaign',
+      description:
+        'Change the name or the targets; needs the current ETag in If-Match (428 without, 412 when stale).',
       tags,
       summary: 'Change a campaign’s name or targets (If-Match required)',
       params: CampaignCodeParams,
@@ -122,6 +130,7 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'deleteCampaign',
+      description: 'For a campaign set up by mistake; needs If-Match. The audit keeps it.',
       tags,
       summary: 'Delete a campaign set up by mistake (audited)',
       params: CampaignCodeParams,
@@ -144,6 +153,8 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
   app.get('/:code/progress', {
     schema: {
       operationId: 'getCampaignProgress',
+      description:
+        'Each target measured live from the records of the campaign’s scope and year, with its actual value and whether it is met.',
       tags,
       summary: 'Each target of a campaign with its actual value and whether it is met',
       params: CampaignCodeParams,

@@ -74,6 +74,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
   app.get(path, {
     schema: {
       operationId: 'getCertification',
+      description:
+        'A code in the path resolves as of 31 December of the year (or `asOf`). A withdrawn record answers 404 saying when and why.',
       tags,
       summary: 'Show a unit’s assessment for a year',
       params: CertificationParams,
@@ -95,6 +97,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'withdrawCertification',
+      description:
+        'The record is kept with its reason and counts nowhere; a later PUT for the year replaces it. Needs If-Match.',
       tags,
       summary: 'Withdraw a unit’s assessment for a year, with a reason (kept and audited)',
       params: CertificationParams,
@@ -124,6 +128,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
   app.get('/certifications', {
     schema: {
       operationId: 'listCertifications',
+      description:
+        'Assessments in the key’s scope, ordered by year, unit code and id, with cursor pagination; withdrawn ones only with `status=withdrawn` or `all`.',
       tags,
       summary: 'List assessments by year, unit or subtree, kind, result, legal basis or rating',
       querystring: CertificationListQuery,
@@ -155,6 +161,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
   app.get('/certifications/legal-bases', {
     schema: {
       operationId: 'listLegalBases',
+      description:
+        'The circulars assessments are made under, with the assessment years each applies to and the default for a year.',
       tags,
       summary: 'The legal instruments assessments are made under, and their assessment years',
       response: { 200: LegalBasisList, ...problemResponses(403) },

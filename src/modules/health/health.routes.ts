@@ -14,6 +14,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async
   app.get('/healthz', {
     schema: {
       operationId: 'getHealth',
+      description: '200 while the process runs; for a liveness probe. Needs no key.',
       tags,
       summary: 'The process is up (does not touch the database)',
       security: [],
@@ -25,6 +26,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async
   app.get('/readyz', {
     schema: {
       operationId: 'getReadiness',
+      description:
+        '200 when the database answers and every migration is applied, else 503 (for a readiness probe or a load balancer). Needs no key.',
       tags,
       summary: 'The database is reachable and fully migrated',
       security: [],

@@ -121,6 +121,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('viewer'),
     schema: {
       operationId: 'getImport',
+      description:
+        'The import’s status (`queued`, `running`, `succeeded`, `failed`), progress, counts and first 1,000 row errors. Follow it after an `async=true` import.',
       tags,
       summary: 'Show an import: its status, counts and errors',
       params: ImportIdParams,
@@ -143,6 +145,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('viewer'),
     schema: {
       operationId: 'listImports',
+      description:
+        'Bulk imports with their status and counts, newest first: a key sees its own, an unscoped admin everyone’s.',
       tags,
       summary: 'List imports, newest first (a key’s own; an unscoped admin’s: all)',
       querystring: ImportListQuery,

@@ -38,6 +38,8 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     config: { idempotent: true },
     schema: {
       operationId: 'createMeeting',
+      description:
+        'A forum is held at a hamlet or a commune-level unit, a consultation at any administrative unit, on a day not in the future; the unit resolves as of that day. Counts only, never people. Takes an Idempotency-Key.',
       tags,
       summary: 'Record a forum or a consultation',
       headers: IdempotencyHeaders,
@@ -53,6 +55,8 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
   app.get('', {
     schema: {
       operationId: 'listMeetings',
+      description:
+        'Forums and consultations in the key’s scope, by the day held, with cursor pagination; `externalId` finds a meeting by its id in the sending system.',
       tags,
       summary: 'List meetings by subtree, unit, dates, format or external id',
       querystring: MeetingListQuery,
@@ -82,6 +86,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
   app.get('/:id', {
     schema: {
       operationId: 'getMeeting',
+      description: 'The meeting with its counts; its ETag is what a change must send in If-Match.',
       tags,
       summary: 'Show a meeting',
       params: MeetingIdParams,
@@ -101,6 +106,8 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'updateMeeting',
+      description:
+        'Correct fields of a meeting (the rules of creation apply to the result); needs the current ETag in If-Match.',
       tags,
       summary: 'Correct a meeting (If-Match required)',
       params: MeetingIdParams,
@@ -122,6 +129,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'deleteMeeting',
+      description: 'For a meeting recorded by mistake; needs If-Match. The audit keeps it.',
       tags,
       summary: 'Delete a meeting recorded by mistake (audited)',
       params: MeetingIdParams,

@@ -71,6 +71,8 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
   app.get(path, {
     schema: {
       operationId: 'getReeducationCount',
+      description:
+        'The counts of one commune-level unit for a period, with warnings where figures do not add up. A code in the path resolves as of the period’s last day.',
       tags,
       summary: 'Show a unit’s re-education counts for a period',
       params: ReeducationParams,
@@ -92,6 +94,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'deleteReeducationCount',
+      description: 'For counts recorded by mistake; needs If-Match. The audit keeps them.',
       tags,
       summary: 'Delete a unit’s re-education counts for a period (audited)',
       params: ReeducationParams,
@@ -115,6 +118,8 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
   app.get('/reeducation', {
     schema: {
       operationId: 'listReeducationCounts',
+      description:
+        'Re-education counts in the key’s scope with their warnings, by period, with cursor pagination.',
       tags,
       summary: 'List re-education counts by subtree, unit, period, year or period type',
       querystring: ReeducationListQuery,

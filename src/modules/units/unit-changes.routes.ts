@@ -20,6 +20,8 @@ export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = 
     schema: {
       headers: IdempotencyHeaders,
       operationId: 'applyUnitChange',
+      description:
+        'Admin only. One reorganisation as of an effective date: the units closed, created or changed, the lineage between them, and where records and child units go; `dryRun=true` shows what would happen. Audited as one change.',
       tags: ['units'],
       summary: 'Apply a reorganisation: merge, split, rename, reclassify or reparent (admin)',
       querystring: DryRunQuery,

@@ -49,6 +49,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   app.get('', {
     schema: {
       operationId: 'listUnits',
+      description:
+        'Units valid on `asOf` (default today) in the key’s scope, ordered by code, with cursor pagination; `q` searches names without diacritics.',
       tags,
       summary: 'List units valid on a day, by kind, parent, subtree or search',
       querystring: UnitListQuery,
@@ -95,6 +97,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     config: { idempotent: true },
     schema: {
       operationId: 'createUnit',
+      description:
+        'A unit hangs under a parent of an allowed kind (by id, or code as of validFrom), valid within the parent’s validity; its code may not overlap another unit’s code in time. Takes an Idempotency-Key.',
       headers: IdempotencyHeaders,
       tags,
       summary: 'Create a unit',
@@ -110,6 +114,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   app.get('/:ref', {
     schema: {
       operationId: 'getUnit',
+      description:
+        'A code resolves as of `asOf` (default today): codes are reused over time. Outside the key’s scope a unit reads like one that does not exist (404).',
       tags,
       summary: 'Show a unit by id, or by code as of a day',
       params: UnitRefParams,
@@ -126,6 +132,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'updateUnit',
+      description:
+        'Corrections of name, validity (within the parent’s, around the children’s) and attributes; a change of code, kind or parent is a reorganisation (POST /v1/unit-changes). Needs If-Match.',
       tags,
       summary:
         'Correct a unit’s name, validity or attributes (If-Match required); set validTo to close it',
@@ -154,6 +162,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     onRequest: requireRole('editor'),
     schema: {
       operationId: 'deleteUnit',
+      description:
+        'Only for a unit entered by mistake: one with child units or records cannot be deleted (409); close it with validTo instead. Needs If-Match.',
       tags,
       summary:
         'Delete a unit entered by mistake (only with no children or records; otherwise close it)',
@@ -178,6 +188,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   app.get('/:ref/children', {
     schema: {
       operationId: 'listUnitChildren',
+      description:
+        'Direct children valid on `asOf` (default today), by code, with cursor pagination.',
       tags,
       summary: 'Direct children of a unit valid on a day',
       params: UnitRefParams,
@@ -209,6 +221,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   app.get('/:ref/ancestors', {
     schema: {
       operationId: 'listUnitAncestors',
+      description:
+        'From the root (province) down to the unit’s parent, as the hierarchy is stored.',
       tags,
       summary: 'A unit’s ancestors, from the root down to its parent',
       params: UnitRefParams,
@@ -226,6 +240,8 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
   app.get('/:ref/lineage', {
     schema: {
       operationId: 'getUnitLineage',
+      description:
+        'Units this one came from and went into through reorganisations, transitively, each with its coverage, depth, kind of change, effective date and legal basis.',
       tags,
       summary: 'Predecessors and successors of a unit through reorganisations, transitively',
       params: UnitRefParams,
