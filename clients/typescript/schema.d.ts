@@ -691,8 +691,8 @@ export interface components {
                 name: string;
             };
             targets: {
-                /** @description Kind groups a certification metric covers. */
-                kinds?: ("communeLevel" | "hamlet" | "agency" | "business" | "school")[];
+                /** @description Kind groups a certification metric covers; null: all of them. */
+                kinds: ("communeLevel" | "hamlet" | "agency" | "business" | "school")[] | null;
                 /**
                  * @description `certifiedRate`: certified / eligible over `kinds` (default all groups), 0..1; `certifiedCount`: certified units of `kinds` (default all groups); `weakCount`: units rated weak among `kinds` (default communeLevel, agency, business); `forumCount`: forums held; `hamletsCovered`: distinct hamlets that hosted a forum; `consultationCount`: consultations held; `attendees`: attendees of forums and consultations; `formsDistributed`: forms distributed; `opinionsReceived`: opinions received; `reEducated`: people re-educated; `reformed`: people who became law-abiding
                  * @enum {unknown}

@@ -152,11 +152,11 @@ describe('GET /v1/reports/summary for Chợ Mới 2018', () => {
     const [header, row] = text.slice(1).trimEnd().split('\r\n')
     const record = Object.fromEntries(header!.split(',').map((h, i) => [h, row!.split(',')[i]]))
     expect(record).toMatchObject({
-      unit_code: '893',
-      unit_name: 'Huyện Chợ Mới',
-      communeLevel_certified: '16',
-      forums: '284',
-      re_educated: '1214',
+      'unit.code': '893',
+      'unit.name': 'Huyện Chợ Mới',
+      'certifications.communeLevel.certified': '16',
+      'meetings.forums': '284',
+      'reeducation.reEducated': '1214',
     })
     const breakdown = await t
       .admin()

@@ -23,6 +23,18 @@ export const TargetSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** A target as campaigns show it: `kinds` is null when the target covers every kind group. */
+export const TargetOutSchema = Type.Object({
+  metric: TargetSchema.properties.metric,
+  kinds: Type.Unsafe<(typeof KIND_GROUPS)[number][] | null>({
+    type: ['array', 'null'],
+    items: { type: 'string', enum: [...KIND_GROUPS] },
+    description: 'Kind groups a certification metric covers; null: all of them.',
+  }),
+  op: TargetSchema.properties.op,
+  value: TargetSchema.properties.value,
+})
+
 const CodeSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })
 
 export const CampaignSchema = Type.Object(
@@ -32,7 +44,7 @@ export const CampaignSchema = Type.Object(
     name: Type.String(),
     year: Type.Integer(),
     scope: UnitSummarySchema,
-    targets: Type.Array(TargetSchema),
+    targets: Type.Array(TargetOutSchema),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -18,7 +18,12 @@ export function toCampaign(row: CampaignRow): Campaign {
     name: row.name,
     year: row.year,
     scope: { id: row.scope_unit_id, code: row.unit_code, name: row.unit_name, kind: row.unit_kind },
-    targets: row.targets as Target[],
+    targets: (row.targets as Target[]).map((target) => ({
+      metric: target.metric,
+      kinds: target.kinds ?? null,
+      op: target.op,
+      value: target.value,
+    })),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }

@@ -1,5 +1,7 @@
 // Reports as CSV for Excel: UTF-8 with a byte-order mark (so Vietnamese shows right), CRLF rows,
-// one row per unit, the nested figures flattened into columns.
+// one row per unit, the nested figures flattened into columns named by their place in the JSON
+// report (`certifications.hamlet.eligible`, `meetings.formsDistributed`), as the imports and
+// exports name theirs after the JSON fields.
 import { KIND_GROUPS, type Breakdown, type Figures, type Summary } from './reports.schemas.js'
 
 const cell = (value: string | number | boolean | null) => {
@@ -11,22 +13,25 @@ const cell = (value: string | number | boolean | null) => {
 }
 
 const FIGURE_COLUMNS = [
-  ...KIND_GROUPS.flatMap((g) => [`${g}_eligible`, `${g}_assessed`, `${g}_certified`, `${g}_rate`]),
-  ...KIND_GROUPS.map((g) => `weak_${g}`),
-  'forums',
-  'hamlets_covered',
-  'consultations',
-  'attendees',
-  'forms_distributed',
-  'forms_returned',
-  'opinions_received',
-  'opinions_answered_on_site',
-  'opinions_referred',
-  'tips_received',
-  're_educated',
-  'reformed',
-  'under_management',
+  ...KIND_GROUPS.flatMap((g) =>
+    ['eligible', 'assessed', 'certified', 'rate'].map((f) => `certifications.${g}.${f}`),
+  ),
+  ...KIND_GROUPS.map((g) => `certifications.weak.${g}`),
+  ...[
+    'forums',
+    'hamletsCovered',
+    'consultations',
+    'attendees',
+    'formsDistributed',
+    'formsReturned',
+    'opinionsReceived',
+    'opinionsAnsweredOnSite',
+    'opinionsReferred',
+    'tipsReceived',
+  ].map((f) => `meetings.${f}`),
+  ...['reEducated', 'reformed', 'underManagement'].map((f) => `reeducation.${f}`),
 ]
+const UNIT_COLUMNS = ['unit.code', 'unit.name', 'unit.kind', 'year', 'hierarchy']
 
 function figureCells(f: Figures): (string | number | boolean | null)[] {
   const c = f.certifications
@@ -55,7 +60,7 @@ const toCsv = (rows: (string | number | boolean | null)[][]) =>
 
 export function summaryCsv(summary: Summary): string {
   return toCsv([
-    ['unit_code', 'unit_name', 'unit_kind', 'year', 'hierarchy', ...FIGURE_COLUMNS],
+    [...UNIT_COLUMNS, ...FIGURE_COLUMNS],
     [
       summary.unit?.code ?? '',
       summary.unit?.name ?? 'Toàn quốc',
@@ -69,16 +74,7 @@ export function summaryCsv(summary: Summary): string {
 
 export function breakdownCsv(breakdown: Breakdown): string {
   return toCsv([
-    [
-      'unit_code',
-      'unit_name',
-      'unit_kind',
-      'year',
-      'hierarchy',
-      ...FIGURE_COLUMNS,
-      'legal_floor_rate',
-      'legal_floor_met',
-    ],
+    [...UNIT_COLUMNS, ...FIGURE_COLUMNS, 'legalFloor.rate', 'legalFloor.met'],
     ...breakdown.items.map((item) => [
       item.unit.code,
       item.unit.name,

@@ -40,7 +40,9 @@ describe('campaigns', () => {
       .set('if-match', created.headers.etag!)
       .send({ targets: [{ metric: 'forumCount', op: '>=', value: 2 }] })
       .expect(200)
-    expect(patched.body.targets).toEqual([{ metric: 'forumCount', op: '>=', value: 2 }])
+    expect(patched.body.targets).toEqual([
+      { metric: 'forumCount', kinds: null, op: '>=', value: 2 },
+    ])
     const audit = await t.admin().get('/v1/audit-events?entity=campaign').expect(200)
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['create', 'update'])
   })
