@@ -28,6 +28,10 @@ export class BodyMeter extends Transform {
     super()
   }
   override _transform(chunk: Buffer, _encoding: string, done: TransformCallback) {
+    if (this.bytes === 0 && chunk.length >= 2 && isUtf16Bom(chunk)) {
+      done(notUtf8('The file is UTF-16 (what Excel calls “Unicode Text”).'))
+      return
+    }
     this.bytes += chunk.length
     if (this.bytes > this.limit) {
       done(
@@ -47,6 +51,18 @@ export class BodyMeter extends Transform {
   /** The SHA-256 of what passed, hex (once the body has ended). */
   sha256 = () => (this.digest ??= this.hash.digest('hex'))
 }
+
+const isUtf16Bom = (chunk: Buffer) =>
+  (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)
+
+/** 415 for a file that is not UTF-8: it would read as garbled Vietnamese, or not at all. */
+export const notUtf8 = (why: string) =>
+  new HttpProblem(
+    415,
+    'UNSUPPORTED_ENCODING',
+    'Unsupported media type',
+    `${why} Send it as UTF-8: in Excel, “Save as” → “CSV UTF-8 (Comma delimited)”.`,
+  )
 
 const malformed = (format: ImportFormat, error: unknown) =>
   error instanceof HttpProblem

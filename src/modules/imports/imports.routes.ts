@@ -9,7 +9,7 @@ import { notFound } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import type { DatasetImporter } from './imports.dataset.js'
-import { IMPORT_MEDIA_TYPES, type ImportMediaType } from './imports.formats.js'
+import { IMPORT_MEDIA_TYPES, type ImportMediaType, notUtf8 } from './imports.formats.js'
 import { toImport } from './imports.mapper.js'
 import {
   ImportIdParams,
@@ -91,7 +91,15 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const { dataset } = request.params as { dataset: string }
       const { dryRun, async } = request.query as { dryRun: boolean; async: boolean }
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+      const [type = '', ...parameters] = (request.headers['content-type'] ?? '').split(';')
+      const mediaType = type.trim().toLowerCase()
+      const charset = parameters
+        .map((p) => p.trim().toLowerCase())
+        .find((p) => p.startsWith('charset='))
+        ?.slice('charset='.length)
+        .replaceAll('"', '')
+      if (charset && charset !== 'utf-8' && charset !== 'utf8')
+        throw notUtf8(`The file is declared ${charset}.`)
       const outcome = await service.run(
         dataset,
         { body: request.body as Readable, mediaType: mediaType as ImportMediaType, dryRun, async },

@@ -38,4 +38,27 @@ describe('import size', () => {
     const imports = await t.admin().get('/v1/imports').expect(200)
     expect(imports.body.items[0]).toMatchObject({ status: 'failed', counts: null })
   })
+
+  it('refuses a file that is not UTF-8 (declared so, or UTF-16 as Excel writes “Unicode Text”)', async () => {
+    const declared = await t
+      .admin()
+      .post('/v1/imports/meetings')
+      .set('content-type', 'text/csv; charset=windows-1258')
+      .send(file(1))
+      .expect(415)
+    expect(declared.body.code).toBe('UNSUPPORTED_ENCODING')
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(file(1).replaceAll('L-', 'U-'), 'utf16le'),
+    ])
+    const sent = await t
+      .admin()
+      .post('/v1/imports/meetings')
+      .set('content-type', 'text/csv')
+      .send(utf16)
+      .expect(415)
+    expect(sent.body.detail).toMatch(/UTF-16/)
+    expect((await t.admin().get('/v1/meetings?externalId=U-0').expect(200)).body.items).toEqual([])
+    await importing(file(1).replaceAll('L-', 'V-'), 'text/csv; charset=UTF-8').expect(200)
+  })
 })
