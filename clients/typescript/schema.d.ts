@@ -846,9 +846,12 @@ export interface components {
             role: "viewer" | "editor" | "admin";
             /**
              * Format: uuid
-             * @description Unit id to confine the key to.
+             * @deprecated
+             * @description Deprecated: use `scopeRef` (which also takes a code). A unit id.
              */
             scope?: string | null;
+            /** @description The unit whose subtree the key is confined to: its id, or its code as of today (like every other `…Ref`). Null or left out: all (a scoped admin’s own scope). */
+            scopeRef?: string | null;
             /** @description Name of the sending system (e.g. `an-giang-portal`). Give a replacement key the same source so its externalIds still match. */
             source?: string;
         };

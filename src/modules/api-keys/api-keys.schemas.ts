@@ -43,11 +43,21 @@ export const CreateApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
     role: RoleSchema,
+    scopeRef: Type.Optional(
+      Type.Unsafe<string | null>({
+        type: ['string', 'null'],
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'The unit whose subtree the key is confined to: its id, or its code as of today (like every other `…Ref`). Null or left out: all (a scoped admin’s own scope).',
+      }),
+    ),
     scope: Type.Optional(
       Type.Unsafe<string | null>({
         type: ['string', 'null'],
         format: 'uuid',
-        description: 'Unit id to confine the key to.',
+        deprecated: true,
+        description: 'Deprecated: use `scopeRef` (which also takes a code). A unit id.',
       }),
     ),
     source: Type.Optional(

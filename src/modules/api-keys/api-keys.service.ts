@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { Asking, Caller } from '../../http/caller.js'
+import { today } from '../../http/dates.js'
 import { forbidden, notFound, unprocessable } from '../../http/errors.js'
 import { recordAudit } from '../audit/index.js'
 import type { UnitsService } from '../units/index.js'
@@ -41,7 +42,13 @@ export function createApiKeysService(
   }
 
   /** The new key's scope: inside a scoped admin's subtree (its own scope when none is given). */
-  async function scopeFor(requested: string | null | undefined, caller: Caller | null) {
+  async function scopeFor(body: CreateApiKey, caller: Caller | null) {
+    if (body.scopeRef !== undefined && body.scope !== undefined)
+      throw unprocessable('AMBIGUOUS_SCOPE', 'Give scopeRef (or the deprecated scope), not both.', [
+        { pointer: '/scope', code: 'AMBIGUOUS_SCOPE', detail: 'give scopeRef only' },
+      ])
+    const pointer = body.scope !== undefined ? '/scope' : '/scopeRef'
+    const requested = body.scopeRef !== undefined ? body.scopeRef : body.scope
     const own = caller?.scopeUnitId ?? null
     if (requested === undefined) return own
     if (requested === null) {
@@ -51,10 +58,11 @@ export function createApiKeysService(
         'OUT_OF_SCOPE',
       )
     }
-    const unit = await units.repository.findById(requested.toLowerCase())
+    // An id, or a code as of today: the rule of every other reference to a unit.
+    const unit = await units.repository.findByRef(requested, today())
     if (!unit)
       throw unprocessable('UNKNOWN_SCOPE_UNIT', `No unit ${requested} to scope the key to.`, [
-        { pointer: '/scope', code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id' },
+        { pointer, code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id, nor a code valid today' },
       ])
     if (!units.inScope(unit, await units.scopePathOf(caller)))
       throw forbidden(
@@ -66,7 +74,7 @@ export function createApiKeysService(
 
   /** A new key and its secret, which is returned here and never stored. */
   async function create(body: CreateApiKey, { caller, actor }: Asking) {
-    const scope = await scopeFor(body.scope, caller)
+    const scope = await scopeFor(body, caller)
     const key = generateKey()
     const apiKey = await db.transaction().execute(async (tx) => {
       const row = await keys.insert(

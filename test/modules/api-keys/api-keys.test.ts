@@ -124,6 +124,46 @@ describe('POST /v1/api-keys', () => {
     expect(response.body).toEqual(problem(422, 'UNKNOWN_SCOPE_UNIT'))
   })
 
+  it('takes scopeRef as a unit id or a code as of today; the deprecated scope still works', async () => {
+    const unit = await t
+      .admin()
+      .post('/v1/units')
+      .send({ code: '64', name: 'Tỉnh Phạm Vi', kind: 'province' })
+      .expect(201)
+    const byCode = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'by code', role: 'viewer', scopeRef: '64' })
+      .expect(201)
+    expect(byCode.body.scope).toBe(unit.body.id)
+    const byId = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'by id', role: 'viewer', scopeRef: unit.body.id })
+      .expect(201)
+    expect(byId.body.scope).toBe(unit.body.id)
+    const deprecated = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'old field', role: 'viewer', scope: unit.body.id })
+      .expect(201)
+    expect(deprecated.body.scope).toBe(unit.body.id)
+    const both = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'both', role: 'viewer', scope: unit.body.id, scopeRef: '64' })
+      .expect(422)
+    expect(both.body.code).toBe('AMBIGUOUS_SCOPE')
+    const unknown = await t
+      .admin()
+      .post('/v1/api-keys')
+      .send({ name: 'nowhere', role: 'viewer', scopeRef: '64999' })
+      .expect(422)
+    expect(unknown.body.errors).toEqual([
+      expect.objectContaining({ pointer: '/scopeRef', code: 'UNKNOWN_SCOPE_UNIT' }),
+    ])
+  })
+
   it('audits the creation without the secret', async () => {
     const response = await t
       .admin()
