@@ -1940,6 +1940,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -1985,6 +1987,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2002,6 +2006,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2019,6 +2025,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2036,6 +2044,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2055,6 +2065,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2106,6 +2118,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2123,6 +2137,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2140,6 +2156,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2157,6 +2175,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2174,6 +2194,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2191,6 +2213,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2208,6 +2232,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2225,6 +2251,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2244,6 +2272,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2308,6 +2338,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2325,6 +2357,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2342,6 +2376,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2359,6 +2395,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2376,6 +2414,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2393,6 +2433,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2412,6 +2454,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2457,6 +2501,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2474,6 +2520,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2491,6 +2539,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2508,6 +2558,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2525,6 +2577,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2542,6 +2596,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2561,6 +2617,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2622,6 +2680,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2639,6 +2699,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2656,6 +2718,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2673,6 +2737,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2690,6 +2756,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2709,6 +2777,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2762,6 +2832,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2779,6 +2851,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2796,6 +2870,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2813,6 +2889,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2830,6 +2908,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -2849,6 +2929,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2907,6 +2989,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2924,6 +3008,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2941,6 +3027,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2958,6 +3046,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2975,6 +3065,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -2992,6 +3084,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3009,6 +3103,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3026,6 +3122,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3043,6 +3141,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3062,6 +3162,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3126,6 +3228,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3143,6 +3247,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3160,6 +3266,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3177,6 +3285,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3194,6 +3304,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3211,6 +3323,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3230,6 +3344,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3278,6 +3394,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3295,6 +3413,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3312,6 +3432,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3329,6 +3451,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3346,6 +3470,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3363,6 +3489,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3380,6 +3508,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3399,6 +3529,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3455,6 +3587,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3472,6 +3606,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3489,6 +3625,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3506,6 +3644,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3523,6 +3663,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3540,6 +3682,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3557,6 +3701,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3574,6 +3720,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3591,6 +3739,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3608,6 +3758,8 @@ export interface operations {
             /** @description This write needs an If-Match header. */
             428: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3625,6 +3777,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3644,6 +3798,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3691,6 +3847,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3708,6 +3866,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3725,6 +3885,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3742,6 +3904,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3759,6 +3923,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3776,6 +3942,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3795,6 +3963,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3862,6 +4032,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3879,6 +4051,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3896,6 +4070,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3913,6 +4089,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3930,6 +4108,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -3949,6 +4129,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -3994,6 +4176,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4011,6 +4195,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4028,6 +4214,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4045,6 +4233,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4064,6 +4254,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4129,6 +4321,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4146,6 +4340,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4163,6 +4359,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4180,6 +4378,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4197,6 +4397,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4214,6 +4416,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4233,6 +4437,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4284,6 +4490,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4301,6 +4509,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4318,6 +4528,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4335,6 +4547,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4354,6 +4568,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4432,6 +4648,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4449,6 +4667,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4466,6 +4686,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4483,6 +4705,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4500,6 +4724,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4517,6 +4743,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4534,6 +4762,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4551,6 +4781,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4568,6 +4800,8 @@ export interface operations {
             /** @description At least one row breaks a rule: nothing was written; every error is listed. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4585,6 +4819,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4604,6 +4840,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4651,6 +4889,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4668,6 +4908,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4685,6 +4927,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4702,6 +4946,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4719,6 +4965,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4736,6 +4984,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4755,6 +5005,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4818,6 +5070,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4835,6 +5089,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4852,6 +5108,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4869,6 +5127,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4886,6 +5146,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -4905,6 +5167,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4963,6 +5227,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4980,6 +5246,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -4997,6 +5265,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5014,6 +5284,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5031,6 +5303,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5048,6 +5322,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5065,6 +5341,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5082,6 +5360,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5099,6 +5379,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5118,6 +5400,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5182,6 +5466,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5199,6 +5485,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5216,6 +5504,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5233,6 +5523,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5250,6 +5542,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5267,6 +5561,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5286,6 +5582,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5334,6 +5632,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5351,6 +5651,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5368,6 +5670,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5385,6 +5689,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5402,6 +5708,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5419,6 +5727,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5436,6 +5746,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5455,6 +5767,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5511,6 +5825,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5528,6 +5844,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5545,6 +5863,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5562,6 +5882,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5579,6 +5901,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5596,6 +5920,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5613,6 +5939,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5630,6 +5958,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5647,6 +5977,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5664,6 +5996,8 @@ export interface operations {
             /** @description This write needs an If-Match header. */
             428: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5681,6 +6015,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5700,6 +6036,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5761,6 +6099,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5778,6 +6118,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5795,6 +6137,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5812,6 +6156,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5829,6 +6175,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5848,6 +6196,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5905,6 +6255,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5922,6 +6274,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5939,6 +6293,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5956,6 +6312,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -5973,6 +6331,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -5992,6 +6352,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6070,6 +6432,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6087,6 +6451,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6104,6 +6470,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6121,6 +6489,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6138,6 +6508,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6155,6 +6527,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6172,6 +6546,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6189,6 +6565,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6206,6 +6584,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -6225,6 +6605,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6287,6 +6669,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6304,6 +6688,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6321,6 +6707,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6338,6 +6726,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6355,6 +6745,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -6374,6 +6766,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6432,6 +6826,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6449,6 +6845,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6466,6 +6864,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6483,6 +6883,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6500,6 +6902,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6517,6 +6921,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6534,6 +6940,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6551,6 +6959,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6568,6 +6978,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -6587,6 +6999,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6655,6 +7069,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6672,6 +7088,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6689,6 +7107,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6706,6 +7126,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6723,6 +7145,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6740,6 +7164,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -6759,6 +7185,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6811,6 +7239,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6828,6 +7258,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6845,6 +7277,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6862,6 +7296,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6879,6 +7315,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6896,6 +7334,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6913,6 +7353,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6930,6 +7372,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -6949,6 +7393,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7010,6 +7456,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7027,6 +7475,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7044,6 +7494,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7061,6 +7513,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7078,6 +7532,8 @@ export interface operations {
             /** @description Conflicts with the current state. */
             409: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7095,6 +7551,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7112,6 +7570,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7129,6 +7589,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7146,6 +7608,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7163,6 +7627,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7180,6 +7646,8 @@ export interface operations {
             /** @description This write needs an If-Match header. */
             428: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7197,6 +7665,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -7216,6 +7686,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7267,6 +7739,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7284,6 +7758,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7301,6 +7777,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7318,6 +7796,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7335,6 +7815,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7352,6 +7834,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -7371,6 +7855,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7441,6 +7927,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7458,6 +7946,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7475,6 +7965,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7492,6 +7984,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7509,6 +8003,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7526,6 +8022,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -7545,6 +8043,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7631,6 +8131,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7648,6 +8150,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7665,6 +8169,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7682,6 +8188,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7699,6 +8207,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7716,6 +8226,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7733,6 +8245,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7750,6 +8264,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7767,6 +8283,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7784,6 +8302,8 @@ export interface operations {
             /** @description This write needs an If-Match header. */
             428: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7801,6 +8321,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -7820,6 +8342,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7876,6 +8400,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7893,6 +8419,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7910,6 +8438,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7927,6 +8457,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7944,6 +8476,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7961,6 +8495,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -7978,6 +8514,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -7997,6 +8535,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8054,6 +8594,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8071,6 +8613,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8088,6 +8632,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8105,6 +8651,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8122,6 +8670,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8139,6 +8689,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -8158,6 +8710,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8209,6 +8763,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8226,6 +8782,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8243,6 +8801,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8260,6 +8820,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8277,6 +8839,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8294,6 +8858,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -8313,6 +8879,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8383,6 +8951,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8400,6 +8970,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8417,6 +8989,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8434,6 +9008,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8451,6 +9027,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8468,6 +9046,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -8487,6 +9067,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8573,6 +9155,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8590,6 +9174,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8607,6 +9193,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8624,6 +9212,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8641,6 +9231,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8658,6 +9250,8 @@ export interface operations {
             /** @description Request body too large. */
             413: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8675,6 +9269,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8692,6 +9288,8 @@ export interface operations {
             /** @description Unsupported content type. */
             415: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8709,6 +9307,8 @@ export interface operations {
             /** @description Well-formed but not acceptable. */
             422: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8726,6 +9326,8 @@ export interface operations {
             /** @description This write needs an If-Match header. */
             428: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8743,6 +9345,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -8762,6 +9366,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8816,6 +9422,8 @@ export interface operations {
             /** @description Malformed request or invalid parameters. */
             400: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8833,6 +9441,8 @@ export interface operations {
             /** @description Missing or unknown API key. */
             401: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8850,6 +9460,8 @@ export interface operations {
             /** @description The key may not do this. */
             403: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8867,6 +9479,8 @@ export interface operations {
             /** @description No such resource (or outside the key’s scope). */
             404: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8884,6 +9498,8 @@ export interface operations {
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8901,6 +9517,8 @@ export interface operations {
             /** @description Problem */
             414: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -8918,6 +9536,8 @@ export interface operations {
             /** @description Too many requests. */
             429: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Seconds to wait before trying again. */
                     "retry-after"?: number;
                     /** @description Requests allowed a minute for this key. */
@@ -8937,6 +9557,8 @@ export interface operations {
             /** @description The database is unreachable. */
             503: {
                 headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */

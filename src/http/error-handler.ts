@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type FieldError, HttpProblem } from './errors.js'
+import { inLanguage, languageOf } from './language.js'
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.schema.js'
 
 interface ValidationIssue {
@@ -148,8 +149,13 @@ export function sendProblem(
   detail: string,
   extra: Partial<Problem> = {},
 ) {
-  const body = problemOf(status, code, detail, request.id, extra)
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body)
+  const language = languageOf(request)
+  const body = inLanguage(language, problemOf(status, code, detail, request.id, extra))
+  return reply
+    .code(status)
+    .header('content-language', language)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(body)
 }
 
 // Errors the router raises before any route or hook runs (a path parameter over the length limit,

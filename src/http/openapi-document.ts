@@ -79,6 +79,9 @@ const HEADERS = {
   'x-ratelimit-remaining': integer('Requests left in the current minute.'),
   'x-ratelimit-reset': integer('Seconds until the count starts again.'),
   'retry-after': integer('Seconds to wait before trying again.'),
+  'content-language': text(
+    '`en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`.',
+  ),
 }
 /** Creations that answer without an ETag: an API key's answer holds its secret, never stored. */
 const UNTAGGED_CREATIONS = new Set(['createApiKey', 'applyUnitChange'])
@@ -86,7 +89,7 @@ const UNTAGGED_CREATIONS = new Set(['createApiKey', 'applyUnitChange'])
 /**
  * The headers each response carries, by the rules the service follows (a test sends every
  * operation and compares): every answer its request id; under /v1, the rate limit's counters
- * (and Retry-After with 429); a created resource (201) or a queued import (202) its Location; a
+ * (and Retry-After with 429); a problem its language; a created resource (201) or a queued import (202) its Location; a
  * representation its ETag (answers to conditional reads, creations, replacements and changes); a
  * POST taking an Idempotency-Key whether it was replayed.
  */
@@ -101,6 +104,7 @@ function declareHeaders(path: string, method: string, operation: OpenApiOperatio
     if (path.startsWith('/v1/'))
       names.push('x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset')
     if (status === '429') names.push('retry-after')
+    if (Number(status) >= 400) names.push('content-language')
     if (status === '201' || status === '202') names.push('location')
     const tagged =
       (status === '200' && (conditional || method === 'put' || method === 'patch')) ||
