@@ -623,9 +623,19 @@ export interface components {
             role: "viewer" | "editor" | "admin";
             /**
              * Format: uuid
-             * @description Unit whose subtree the key is confined to; null for all.
+             * @deprecated
+             * @description Deprecated: `scopeUnit.id`. The unit whose subtree the key is confined to; null for all.
              */
             scope: string | null;
+            /** @description The unit whose subtree the key is confined to (as campaigns show their scope); null for all. */
+            scopeUnit: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {unknown} */
+                kind: "province" | "district" | "commune" | "ward" | "town" | "special_zone" | "hamlet" | "agency" | "business" | "school";
+                name: string;
+            } | null;
             /** @description The system this key sends records for: a meeting’s `externalId` is unique per source. The key’s id unless set. */
             source: string;
         };
@@ -896,9 +906,19 @@ export interface components {
             role: "viewer" | "editor" | "admin";
             /**
              * Format: uuid
-             * @description Unit whose subtree the key is confined to; null for all.
+             * @deprecated
+             * @description Deprecated: `scopeUnit.id`. The unit whose subtree the key is confined to; null for all.
              */
             scope: string | null;
+            /** @description The unit whose subtree the key is confined to (as campaigns show their scope); null for all. */
+            scopeUnit: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {unknown} */
+                kind: "province" | "district" | "commune" | "ward" | "town" | "special_zone" | "hamlet" | "agency" | "business" | "school";
+                name: string;
+            } | null;
             /** @description The system this key sends records for: a meeting’s `externalId` is unique per source. The key’s id unless set. */
             source: string;
         };

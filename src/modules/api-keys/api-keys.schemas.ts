@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 
 import { ROLES } from '../../http/caller.js'
+import { UnitSummarySchema } from '../units/index.js'
 
 export const RoleSchema = Type.Enum([...ROLES], {
   description:
@@ -16,7 +17,15 @@ export const ApiKeySchema = Type.Object(
     scope: Type.Unsafe<string | null>({
       type: ['string', 'null'],
       format: 'uuid',
-      description: 'Unit whose subtree the key is confined to; null for all.',
+      deprecated: true,
+      description:
+        'Deprecated: `scopeUnit.id`. The unit whose subtree the key is confined to; null for all.',
+    }),
+    scopeUnit: Type.Unsafe<Static<typeof UnitSummarySchema> | null>({
+      ...UnitSummarySchema,
+      type: ['object', 'null'],
+      description:
+        'The unit whose subtree the key is confined to (as campaigns show their scope); null for all.',
     }),
     source: Type.String({
       description:

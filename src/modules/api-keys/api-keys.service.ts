@@ -18,6 +18,15 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     name: row.name,
     role: row.role,
     scope: row.scope_unit_id,
+    scopeUnit:
+      row.scope_unit_id && row.scope_code && row.scope_name && row.scope_kind
+        ? {
+            id: row.scope_unit_id,
+            code: row.scope_code,
+            name: row.scope_name,
+            kind: row.scope_kind,
+          }
+        : null,
     source: row.source ?? row.id,
     keyPrefix: row.key_prefix,
     createdAt: row.created_at.toISOString(),

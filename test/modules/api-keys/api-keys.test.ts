@@ -67,6 +67,7 @@ describe('POST /v1/api-keys', () => {
       name: 'Công an huyện Chợ Mới',
       role: 'admin',
       scope: null,
+      scopeUnit: null,
       source: apiKey.id, // a key's own id unless it names its system
       keyPrefix: key!.slice(0, 11),
       createdAt: expect.any(String),
@@ -136,6 +137,16 @@ describe('POST /v1/api-keys', () => {
       .send({ name: 'by code', role: 'viewer', scopeRef: '64' })
       .expect(201)
     expect(byCode.body.scope).toBe(unit.body.id)
+    expect(byCode.body.scopeUnit).toEqual({
+      id: unit.body.id,
+      code: '64',
+      name: 'Tỉnh Phạm Vi',
+      kind: 'province',
+    })
+    const listed = await t.admin().get('/v1/api-keys').expect(200)
+    expect(
+      listed.body.items.find((k: { id: string }) => k.id === byCode.body.id).scopeUnit,
+    ).toEqual(byCode.body.scopeUnit)
     const byId = await t
       .admin()
       .post('/v1/api-keys')
