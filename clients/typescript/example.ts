@@ -1,7 +1,7 @@
 // What a dashboard does with the client: list a province's communes, read one with its ETag, and
 // rename it with If-Match. Runs as `npx tsx clients/typescript/example.ts` with ANTQ_URL and
 // ANTQ_API_KEY set; the tests run `renameFirstCommune` against the real service.
-import { type AntqClient, type Unit, createAntqClient } from './index.js'
+import { type AntqClient, type ResponseHeaders, type Unit, createAntqClient } from './index.js'
 
 export async function renameFirstCommune(
   client: AntqClient,
@@ -18,7 +18,13 @@ export async function renameFirstCommune(
 
   const read = await client.GET('/v1/units/{ref}', { params: { path: { ref: first.id } } })
   if (read.error) throw new Error(`${read.error.code}: ${read.error.detail}`)
-  const etag = read.response.headers.get('etag')!
+  // Typed by the document: the ETag this answer declares (it would not compile if it did not).
+  const etag = read.response.headers.get('etag') as ResponseHeaders<
+    '/v1/units/{ref}',
+    'get',
+    200
+  >['etag']
+  if (!etag) throw new Error('the unit came without an ETag')
 
   const changed = await client.PATCH('/v1/units/{ref}', {
     params: { path: { ref: first.id }, header: { 'if-match': etag } },

@@ -14,6 +14,22 @@ export type ReeducationCount = Schemas['ReeducationCount']
 export type ReportSummary = Schemas['ReportSummary']
 export type Problem = Schemas['Problem']
 
+/**
+ * The headers an answer declares in the document, typed: e.g.
+ * `ResponseHeaders<'/v1/units/{ref}', 'get', 200>['etag']` is `string | undefined`.
+ */
+export type ResponseHeaders<
+  P extends keyof paths,
+  M extends keyof paths[P],
+  S extends number,
+> = paths[P][M] extends { responses: infer R }
+  ? S extends keyof R
+    ? R[S] extends { headers: infer H }
+      ? H
+      : never
+    : never
+  : never
+
 export interface ClientOptions {
   /** Where the service is, e.g. `https://antq.example.gov.vn`. */
   baseUrl: string
