@@ -10,6 +10,7 @@ import {
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
+  UnitCodeColumn,
   assertWroteAll,
   auditImported,
   checkEach,
@@ -26,11 +27,7 @@ import { exportCertifications } from './certifications.export.js'
 
 export const CertificationImportRow = Type.Object(
   {
-    unitCode: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: 'Resolves as of 31 December of `year`.',
-    }),
+    unitCode: UnitCodeColumn('31 December of `year`'),
     year: YearSchema,
     ...PutCertificationBody.properties,
   },

@@ -3,7 +3,7 @@
 // functions its single-item endpoints call); this file only defines how they plug in.
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
-import type { TSchema } from 'typebox'
+import Type, { type TSchema } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../../db/schema.js'
 import type { Actor, Caller } from '../../http/caller.js'
 import { HttpProblem, conflict } from '../../http/errors.js'
@@ -119,7 +119,8 @@ export function rowErrorsOf(
     row,
     pointer: rename[field.pointer] ?? field.pointer,
     code: field.code,
-    detail: field.detail.length > 40 ? field.detail : error.message,
+    // A problem about one field says it best in its own sentence; several keep their details.
+    detail: fields.length === 1 ? error.message : field.detail,
   }))
 }
 
@@ -213,3 +214,7 @@ export async function auditImported(
     })),
   )
 }
+
+/** The `unitCode` column of a record dataset: a unit's code, resolved as `asOf` says. */
+export const UnitCodeColumn = (asOf: string) =>
+  Type.String({ minLength: 1, maxLength: 64, description: `Resolves as of ${asOf}.` })

@@ -12,6 +12,7 @@ export {
   assertWroteAll,
   auditImported,
   splitChanges,
+  UnitCodeColumn,
   checkEach,
   rowErrorsOf,
   transactionNow,

@@ -10,6 +10,7 @@ import {
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
+  UnitCodeColumn,
   assertWroteAll,
   auditImported,
   checkEach,
@@ -32,11 +33,7 @@ import { exportReeducation } from './reeducation.export.js'
 
 export const ReeducationImportRow = Type.Object(
   {
-    unitCode: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: 'Resolves as of the last day of `period`.',
-    }),
+    unitCode: UnitCodeColumn('the last day of `period`'),
     period: PeriodSchema,
     ...PutReeducationBody.properties,
   },

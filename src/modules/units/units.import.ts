@@ -6,7 +6,7 @@
 // each row goes through the same service functions in turn, inside the import's transaction:
 // a parent earlier in the file is there for its children, and a dry run rolls everything back.
 import Type from 'typebox'
-import { today } from '../../http/dates.js'
+import { cleanText, today } from '../../http/dates.js'
 import { HttpProblem, forbidden, unprocessable } from '../../http/errors.js'
 import {
   type Checked,
@@ -78,7 +78,7 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
           `${stored.name} (${stored.code}) is stored as a ${stored.kind} under ${parentCodeOf(stored) ?? 'no parent'}; a change of kind or parent is a reorganisation (POST /v1/unit-changes).`,
         )
       const same =
-        stored.name === value.name.normalize('NFC').trim() &&
+        stored.name === cleanText(value.name) &&
         stored.valid_to === validTo &&
         sameJson(stored.attributes, attributes)
       if (same) return { outcome: 'unchanged' as const, before: stored, after: stored }
@@ -97,7 +97,7 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
     const after = await units.insertChecked(
       {
         code: value.code,
-        name: value.name.normalize('NFC').trim(),
+        name: cleanText(value.name),
         kind: value.kind,
         parent,
         validFrom,
