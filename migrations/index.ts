@@ -11,6 +11,8 @@ import * as createReeducationCounts from './20261128T120200-create-reeducation-c
 import * as createIdempotencyKeys from './20261128T120300-create-idempotency-keys.js'
 import * as createCampaigns from './20261128T130000-create-campaigns.js'
 import * as createImports from './20261129T090000-create-imports.js'
+import * as createChangeFeed from './20261129T180000-create-change-feed.js'
+import * as createWebhooks from './20261129T180100-create-webhooks.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '20261128T120300-create-idempotency-keys': createIdempotencyKeys,
   '20261128T130000-create-campaigns': createCampaigns,
   '20261129T090000-create-imports': createImports,
+  '20261129T180000-create-change-feed': createChangeFeed,
+  '20261129T180100-create-webhooks': createWebhooks,
 }

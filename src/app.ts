@@ -29,11 +29,25 @@ import {
   createCertificationsImporter,
 } from './modules/certifications/index.js'
 import { exportsRoutes, importsRoutes } from './modules/imports/index.js'
-import { registerIdempotency } from './http/idempotency.js'
+import { registerIdempotency, sweepIdempotencyKeys } from './http/idempotency.js'
 import { createMeetingsImporter, meetingsRoutes } from './modules/meetings/index.js'
 import { createReeducationImporter, reeducationRoutes } from './modules/reeducation/index.js'
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignsRoutes } from './modules/campaigns/index.js'
+import {
+  changesRoutes,
+  createChangeSignal,
+  createChangesService,
+  pruneChanges,
+} from './modules/changes/index.js'
+import {
+  createWebhooksRepository,
+  createWebhooksService,
+  startWebhookWorker,
+  type WebhookWorker,
+  webhooksRoutes,
+} from './modules/webhooks/index.js'
+import { type ScheduledTasks, startScheduledTasks } from './background/scheduled-tasks.js'
 import { createReportsService, reportsRoutes } from './modules/reports/index.js'
 import {
   createUnitsImporter,
@@ -107,6 +121,53 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
   registerMetrics(app)
   await app.register(healthRoutes, { db })
 
+  // One LISTEN per process wakes long-polling readers and the webhook fan-out.
+  const changeSignal = createChangeSignal(database)
+  await changeSignal.start()
+
+  // Background work, shared with the other processes of the service through PostgreSQL.
+  const webhooksRepository = createWebhooksRepository(db)
+  let webhookWorker: WebhookWorker | undefined
+  let scheduled: ScheduledTasks | undefined
+  if (database.kind !== 'none') {
+    app.addHook('onReady', () => {
+      webhookWorker = startWebhookWorker(
+        db,
+        webhooksRepository,
+        changeSignal,
+        {
+          pollMs: config.webhookWorkerPollMs,
+          timeoutMs: config.webhookTimeoutMs,
+          retryHours: config.webhookRetryHours,
+          retryBaseMs: config.webhookRetryBaseMs,
+          allowedHosts: config.webhookAllowedHosts,
+        },
+        app.log,
+      )
+      scheduled = startScheduledTasks(
+        db,
+        [
+          { name: 'idempotency-keys-sweep', everyMs: 60_000, run: sweepIdempotencyKeys },
+          {
+            name: 'change-feed-retention',
+            everyMs: 3_600_000,
+            run: async (tx) => ({
+              changes: await pruneChanges(tx, config.changeRetentionDays),
+              deliveries: await webhooksRepository.pruneDeliveries(config.changeRetentionDays),
+            }),
+          },
+        ],
+        app.log,
+      )
+    })
+    app.addHook('preClose', async () => {
+      await webhookWorker?.stop()
+      await scheduled?.stop()
+    })
+  }
+  // Last, once background work has stopped: wakes the long-polling readers to answer.
+  app.addHook('preClose', () => changeSignal.stop())
+
   await app.register(
     async (v1) => {
       const callers = createCallerLookup(createApiKeysRepository(db), config.adminApiKey)
@@ -143,6 +204,19 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       })
       await v1.register(exportsRoutes, { prefix: '/exports', db, importers, units })
       await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
+      const changes = createChangesService(db, units, changeSignal)
+      await v1.register(changesRoutes, { prefix: '/changes', changes })
+      const webhooks = createWebhooksService(
+        db,
+        webhooksRepository,
+        units,
+        config.webhookAllowedHosts,
+      )
+      await v1.register(webhooksRoutes, {
+        prefix: '/webhooks',
+        webhooks,
+        onDue: () => webhookWorker?.poke(),
+      })
     },
     { prefix: '/v1' },
   )

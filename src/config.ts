@@ -87,6 +87,47 @@ export const EnvironmentSchema = Type.Object({
     description:
       'Requests per minute per API key (or per address without one); 0 disables the limit.',
   }),
+  CHANGE_RETENTION_DAYS: Type.Integer({
+    minimum: 1,
+    default: 90,
+    description:
+      'Days the change feed keeps a change; a reader whose cursor is older answers 410 and reads the records again.',
+  }),
+  WEBHOOK_ALLOWED_HOSTS: Type.String({
+    default: '',
+    description:
+      'Comma-separated host names webhooks may be sent to (`*.example.vn` for a domain and its subdomains); empty allows any.',
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 10000,
+    description: 'How long a webhook receiver has to answer before the attempt counts as failed.',
+  }),
+  WEBHOOK_RETRY_HOURS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 24,
+    description:
+      'How long a delivery is retried before it is marked failed; a subscription failing that long is disabled.',
+  }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({
+    minimum: 1,
+    default: 10000,
+    description:
+      'Wait before the first retry; each retry waits twice as long (up to an hour), with random jitter.',
+  }),
+  WEBHOOK_WORKER_POLL_MS: Type.Integer({
+    minimum: 0,
+    default: 1000,
+    description:
+      'How often this process looks for due webhook deliveries (it is also woken by every commit); 0: it sends none (another process does).',
+  }),
+  REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://',
+      description:
+        'Redis shared by every process of the service for rate limits. Unset: each process counts on its own.',
+    }),
+  ),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 0,
     default: 10000,
@@ -113,6 +154,13 @@ export interface Config {
   readonly databasePreparedStatements: boolean
   readonly rateLimitPerMinute: number
   readonly shutdownTimeoutMs: number
+  readonly changeRetentionDays: number
+  readonly webhookAllowedHosts: readonly string[]
+  readonly webhookTimeoutMs: number
+  readonly webhookRetryHours: number
+  readonly webhookRetryBaseMs: number
+  readonly webhookWorkerPollMs: number
+  readonly redisUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -123,7 +171,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values never appear in a message: a key, a URL that may hold a password. */
-const SECRETS = new Set(['ADMIN_API_KEY', 'DATABASE_URL'])
+const SECRETS = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL'])
 
 /**
  * The process environment over the variables of `file` (default `.env` in the working folder,
@@ -194,5 +242,16 @@ export function loadConfig(
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    changeRetentionDays: e.CHANGE_RETENTION_DAYS,
+    webhookAllowedHosts: Object.freeze(
+      e.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryHours: e.WEBHOOK_RETRY_HOURS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookWorkerPollMs: e.WEBHOOK_WORKER_POLL_MS,
+    redisUrl: e.REDIS_URL,
   })
 }

@@ -18,6 +18,7 @@ import {
 import pg from 'pg'
 import type { Config } from '../config.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { listenOnPostgres, type Unlisten } from './notifications.js'
 import { preparingPool } from './prepared-statements.js'
 import type { DB } from './schema.js'
 
@@ -31,6 +32,8 @@ export type DatabaseKind = 'postgres' | 'pglite' | 'none'
 export interface Database {
   readonly db: Kysely<DB>
   readonly kind: DatabaseKind
+  /** Calls `onNotify` on every NOTIFY on `channel` (from any process of the database). */
+  listen(channel: string, onNotify: () => void): Promise<Unlisten>
   close(): Promise<void>
 }
 
@@ -74,7 +77,12 @@ export function openPostgres(
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
   })
-  return { db, kind: 'postgres', close: once(() => db.destroy()) }
+  return {
+    db,
+    kind: 'postgres',
+    listen: (channel, onNotify) => listenOnPostgres(connectionString, channel, onNotify),
+    close: once(() => db.destroy()),
+  }
 }
 
 export interface PgliteOptions {
@@ -108,6 +116,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
     return {
       db,
       kind: 'pglite',
+      listen: async (channel, onNotify) => {
+        const unlisten = await pglite.listen(channel, onNotify)
+        return () => unlisten()
+      },
       dump: () => pglite.dumpDataDir('gzip'),
       close: once(async () => {
         await db.destroy()
@@ -131,7 +143,12 @@ export function openNoDatabase(): Database {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   })
-  return { db, kind: 'none', close: () => db.destroy() }
+  return {
+    db,
+    kind: 'none',
+    listen: () => Promise.resolve(() => Promise.resolve()),
+    close: () => db.destroy(),
+  }
 }
 
 export function openDatabase(config: Config): Promise<Database> {

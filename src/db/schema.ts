@@ -211,7 +211,76 @@ export interface ImportRowError {
   detail: string
 }
 
+export interface ChangesTable {
+  id: Generated<string>
+  /** The writing transaction's id (xid8), as text: the feed's order and cursor. */
+  txid: ColumnType<string, never, never>
+  occurred_at: Date
+  entity: string
+  entity_id: string
+  action: string
+  unit_id: string | null
+  unit_code: string | null
+  unit_path: string | null
+  data: unknown
+  audit_event_id: string
+}
+
+export interface ChangeFeedStateTable {
+  id: number
+  pruned_txid: ColumnType<string, string | undefined, string>
+  pruned_id: ColumnType<number, number | undefined, number>
+}
+
+export interface ScheduledTasksTable {
+  name: string
+  next_run_at: Timestamp
+  last_run_at: Timestamp | null
+  last_run_by: string | null
+}
+
+export interface WebhooksTable {
+  id: Generated<string>
+  url: string
+  events: string[]
+  description: string | null
+  secret: string
+  created_by: string | null
+  scope_unit_id: string | null
+  enabled: Generated<boolean>
+  disabled_reason: string | null
+  failing_since: Timestamp | null
+  cursor_txid: string
+  cursor_id: ColumnType<number, number | string, number | string>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed'
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>
+  webhook_id: string
+  change_id: ColumnType<number, number | string, number | string>
+  event_type: string
+  payload: ColumnType<unknown, string, string>
+  status: Generated<DeliveryStatus>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp | null
+  locked_until: Timestamp | null
+  last_attempt_at: Timestamp | null
+  last_response_status: number | null
+  last_error: string | null
+  created_at: Generated<Date>
+  delivered_at: Timestamp | null
+}
+
 export interface DB {
+  changes: ChangesTable
+  change_feed_state: ChangeFeedStateTable
+  scheduled_tasks: ScheduledTasksTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
   imports: ImportsTable
   import_chunks: ImportChunksTable
   api_keys: ApiKeysTable

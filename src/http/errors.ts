@@ -38,6 +38,8 @@ export const notFound = (detail: string, code = 'NOT_FOUND') =>
 export const conflict = (code: string, detail: string, headers?: Record<string, string>) =>
   new HttpProblem(409, code, 'Conflict', detail, headers ? { headers } : {})
 
+export const gone = (code: string, detail: string) => new HttpProblem(410, code, 'Gone', detail)
+
 export const preconditionFailed = (detail: string) =>
   new HttpProblem(412, 'PRECONDITION_FAILED', 'Precondition failed', detail)
 

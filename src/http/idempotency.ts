@@ -52,20 +52,19 @@ const requestHash = (request: FastifyRequest) =>
     .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
     .digest('hex')
 
-/** Expired keys are deleted at most this often, by whichever request comes along. */
-const SWEEP_EVERY_MS = 60_000
+/** Deletes the keys past their retention: a scheduled task, run by one process at a time. */
+export const sweepIdempotencyKeys = async (db: Kysely<DB>) =>
+  Number(
+    (
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('created_at', '<', sql<Date>`now() - ${RETENTION}::interval`)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  )
 
 export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
   scope.decorateRequest('idempotency', null)
-  let lastSweep = 0
-  const sweep = async () => {
-    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return
-    lastSweep = Date.now()
-    await db
-      .deleteFrom('idempotency_keys')
-      .where('created_at', '<', sql<Date>`now() - ${RETENTION}::interval`)
-      .execute()
-  }
 
   const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['idempotency-key']
@@ -77,7 +76,6 @@ export function registerIdempotency(scope: FastifyInstance, db: Kysely<DB>) {
     }
     const principal = request.caller?.keyId ?? 'admin-api-key'
     const hash = requestHash(request)
-    await sweep()
     // Reserve the key, or take over one that expired or whose first request died.
     const reserved = await db
       .insertInto('idempotency_keys')

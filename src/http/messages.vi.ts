@@ -11,6 +11,7 @@ export const VI_TITLES: Record<number, string> = {
   404: 'Không tìm thấy',
   408: 'Hết thời gian chờ',
   409: 'Xung đột dữ liệu',
+  410: 'Không còn lưu giữ',
   412: 'Điều kiện không thỏa mãn',
   413: 'Dữ liệu gửi lên quá lớn',
   414: 'Đường dẫn quá dài',
@@ -40,6 +41,8 @@ export const VI_DETAILS: Record<string, string> = {
   CHILDREN_OUTSIDE_VALIDITY:
     'Có đơn vị trực thuộc còn hiệu lực ngoài khoảng thời gian mới; hãy đóng hoặc sắp xếp lại các đơn vị đó trước.',
   CODE_OVERLAP: 'Mã này đã được một đơn vị khác sử dụng trong khoảng thời gian trùng lặp.',
+  CURSOR_EXPIRED:
+    'Các thay đổi sau vị trí này đã quá thời hạn lưu giữ; hãy đồng bộ lại toàn bộ dữ liệu rồi đọc tiếp với after=now.',
   DATABASE_TIMEOUT: 'Cơ sở dữ liệu không phản hồi kịp; hãy thử lại sau ít phút.',
   DATABASE_UNAVAILABLE: 'Không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.',
   DATE_IN_FUTURE: 'Ngày tổ chức nằm trong tương lai; chỉ ghi nhận hội nghị đã diễn ra.',

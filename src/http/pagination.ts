@@ -53,11 +53,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest(
-    'INVALID_CURSOR',
-    'The cursor is not one this service issued; start again without it.',
-    [{ pointer: 'cursor', code: 'INVALID_CURSOR', detail: 'is not a valid cursor' }],
-  )
+  throw invalidCursor()
 }
 
 /** Given limit + 1 rows: the items of the page, and the cursor of its last row when more follow. */
@@ -88,4 +84,13 @@ export function toJsonPage<R>(
 ): string {
   const { items, nextCursor } = toPage(rows, limit, jsonOf, keyOf)
   return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
+}
+
+/** The 400 of a cursor this service did not issue; `pointer` names the parameter that held it. */
+export function invalidCursor(pointer = 'cursor') {
+  return badRequest(
+    'INVALID_CURSOR',
+    'The cursor is not one this service issued; start again without it.',
+    [{ pointer, code: 'INVALID_CURSOR', detail: 'is not a valid cursor' }],
+  )
 }

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The key may not do this.',
   404: 'No such resource (or outside the key’s scope).',
   409: 'Conflicts with the current state.',
+  410: 'No longer available.',
   412: 'If-Match does not match the current ETag.',
   413: 'Request body too large.',
   415: 'Unsupported content type.',

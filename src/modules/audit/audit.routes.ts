@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { badRequest } from '../../http/errors.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -14,11 +13,7 @@ import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
 function eventIdOf(cursor: string): number {
   const id = decodeCursor(cursor, 1)[0]
   if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id
-  throw badRequest(
-    'INVALID_CURSOR',
-    'The cursor is not one this service issued; start again without it.',
-    [{ pointer: 'cursor', code: 'INVALID_CURSOR', detail: 'is not a valid cursor' }],
-  )
+  throw invalidCursor()
 }
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{

@@ -12,6 +12,7 @@ export const AUDIT_ENTITIES = [
   'reeducation',
   'campaign',
   'import',
+  'webhook',
 ] as const
 
 export const AuditEventSchema = Type.Object(

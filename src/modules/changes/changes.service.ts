@@ -1,0 +1,79 @@
+// The change feed as a reader sees it: a page after a position, only what the key may see,
+// waiting (long polling) when nothing is new.
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import type { Caller } from '../../http/caller.js'
+import { today } from '../../http/dates.js'
+import { gone } from '../../http/errors.js'
+import type { UnitsService } from '../units/index.js'
+import { cursorOf, later, type Position, positionOf, START } from './changes.position.js'
+import { type ChangeRead, type ChangeRow, readChanges } from './changes.repository.js'
+import type { Change } from './changes.schemas.js'
+import type { ChangeSignal } from './changes.signal.js'
+
+/**
+ * How soon a waiting reader looks again while a change it cannot see yet is held back by an
+ * older transaction that is still running (whose commit may write nothing and so notify nobody).
+ */
+const HELD_BACK_RECHECK_MS = 200
+
+export interface ChangesQuery {
+  after?: string | undefined
+  entity?: readonly string[] | undefined
+  under?: string | undefined
+  limit: number
+  wait: number
+}
+
+export const toChange = (row: ChangeRow): Change => ({
+  cursor: cursorOf(row),
+  entity: row.entity as Change['entity'],
+  entityId: row.entityId,
+  action: row.action as Change['action'],
+  unit: row.unitId === null ? null : { id: row.unitId, code: row.unitCode },
+  occurredAt: row.occurredAt,
+  data: row.data ?? null,
+})
+
+export function createChangesService(db: Kysely<DB>, units: UnitsService, signal: ChangeSignal) {
+  async function list(q: ChangesQuery, caller: Caller | null, abort: AbortSignal) {
+    const underPath = q.under ? (await units.resolve(q.under, today(), caller)).path : undefined
+    const scopePath = await units.scopePathOf(caller)
+    let after: Position | 'now' =
+      q.after === undefined ? START : q.after === 'now' ? 'now' : positionOf(q.after)
+    const deadline = Date.now() + q.wait * 1000
+    for (;;) {
+      const from: Position = after === 'now' ? START : after
+      let read: ChangeRead = await readChanges(db, {
+        after: from,
+        limit: q.limit,
+        entities: q.entity,
+        underPath,
+        scopePath,
+      })
+      if (after === 'now') {
+        // Everything visible now is behind the reader; what commits from here on is ahead.
+        after = { txid: read.horizon, id: 0 }
+        read = { ...read, rows: [], tail: null }
+      } else if (read.expired) {
+        throw gone(
+          'CURSOR_EXPIRED',
+          'Changes after this cursor are older than the feed keeps; read the records again, then follow the feed from after=now.',
+        )
+      }
+      const rows = read.rows
+      const remaining = deadline - Date.now()
+      if (rows.length > 0 || remaining <= 0 || abort.aborted) {
+        // A short page means every visible change up to the tail was considered: move past it.
+        const next =
+          rows.length === q.limit ? rows[rows.length - 1]! : later(read.tail ?? after, after)
+        return { items: rows.map(toChange), nextCursor: cursorOf(next) }
+      }
+      await signal.wait(read.pending ? Math.min(HELD_BACK_RECHECK_MS, remaining) : remaining, abort)
+    }
+  }
+
+  return { list }
+}
+
+export type ChangesService = ReturnType<typeof createChangesService>

@@ -1,0 +1,5 @@
+export { createWebhooksRepository } from './webhooks.repository.js'
+export { webhooksRoutes } from './webhooks.routes.js'
+export { DeliveryPayloadSchema } from './webhooks.schemas.js'
+export { createWebhooksService, type WebhooksService } from './webhooks.service.js'
+export { retryWaitMs, startWebhookWorker, type WebhookWorker } from './webhooks.worker.js'

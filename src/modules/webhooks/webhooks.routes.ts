@@ -1,0 +1,185 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { askingOf, requireRole } from '../../http/caller.js'
+import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
+import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
+import { IfMatchHeaders, NotModified } from '../../http/precondition-schemas.js'
+import { problemResponses } from '../../http/problem.schema.js'
+import { created } from '../../http/replies.js'
+import {
+  CreatedWebhookSchema,
+  CreateWebhookBody,
+  DeliveryListQuery,
+  DeliveryPage,
+  DeliveryParams,
+  DeliverySchema,
+  PatchWebhookBody,
+  WebhookListQuery,
+  WebhookPage,
+  WebhookParams,
+  WebhookSchema,
+} from './webhooks.schemas.js'
+import { toDelivery, toWebhook, type WebhooksService } from './webhooks.service.js'
+
+const tags = ['webhooks']
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** The (createdAt, id) of the last delivery of the previous page, or 400. */
+function deliveryCursor(cursor: string) {
+  const [createdAt, id] = decodeCursor(cursor, 2)
+  if (
+    typeof createdAt === 'string' &&
+    !Number.isNaN(Date.parse(createdAt)) &&
+    typeof id === 'string' &&
+    UUID.test(id)
+  )
+    return { createdAt, id }
+  throw invalidCursor()
+}
+
+export const webhooksRoutes: FastifyPluginAsyncTypebox<{
+  webhooks: WebhooksService
+  /** Called when deliveries became due here (a manual retry), to send them now. */
+  onDue: () => void
+}> = async (app, { webhooks, onDue }) => {
+  app.addHook('onRequest', requireRole('admin'))
+
+  app.post('', {
+    schema: {
+      operationId: 'createWebhook',
+      description: [
+        'Admin only. From now on, every change of the feed (`GET /v1/changes`) whose type is in `events` is POSTed to `url` as a `WebhookPayload`, signed as the Standard Webhooks specification says, at least once: retried with exponential backoff and jitter for `WEBHOOK_RETRY_HOURS` (24), then marked failed; a subscription whose deliveries all fail that long is disabled and says why.',
+        'The answer holds the signing `secret`, shown this once. A subscription created by a scoped key receives only changes in its subtree (and national ones).',
+      ].join('\n\n'),
+      tags,
+      summary: 'Subscribe a URL to changes (the signing secret is shown once)',
+      body: CreateWebhookBody,
+      response: { 201: CreatedWebhookSchema, ...problemResponses(403, 422) },
+    },
+    handler: async (request, reply) => {
+      const webhook = await webhooks.create(request.body, askingOf(request))
+      return created(reply, `/v1/webhooks/${webhook.id}`, webhook)
+    },
+  })
+
+  app.get('', {
+    schema: {
+      operationId: 'listWebhooks',
+      description:
+        'Admin only. The subscriptions inside the key’s scope (every one for an unscoped key), without their secrets.',
+      tags,
+      summary: 'List webhook subscriptions',
+      querystring: WebhookListQuery,
+      response: { 200: WebhookPage, ...problemResponses(403) },
+    },
+    handler: async (request) => {
+      const q = request.query
+      const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
+      const rows = await webhooks.list({ limit: q.limit, after, caller: request.caller })
+      return toPage(rows, q.limit, toWebhook, (row) => [row.id])
+    },
+  })
+
+  app.get('/:id', {
+    schema: {
+      operationId: 'getWebhook',
+      description:
+        'Admin only. The subscription, whether it is enabled and since when it fails, if it does.',
+      tags,
+      summary: 'Show a webhook subscription',
+      params: WebhookParams,
+      response: { 200: WebhookSchema, ...NotModified, ...problemResponses(403, 404) },
+    },
+    handler: async (request, reply) => {
+      const webhook = toWebhook(await webhooks.find(request.params.id, request.caller))
+      return sendTaggedUnlessMatched(request, reply, webhook)
+    },
+  })
+
+  app.patch('/:id', {
+    schema: {
+      operationId: 'updateWebhook',
+      description:
+        'Admin only. Change the URL, the events or the description; `enabled: false` pauses deliveries, `enabled: true` resumes them where they stopped (a subscription disabled for failing, too). If-Match is checked when sent.',
+      tags,
+      summary: 'Change, pause or resume a webhook subscription',
+      params: WebhookParams,
+      headers: IfMatchHeaders,
+      body: PatchWebhookBody,
+      response: { 200: WebhookSchema, ...problemResponses(403, 404, 412, 422) },
+    },
+    handler: async (request, reply) => {
+      const found = await webhooks.find(request.params.id, request.caller)
+      const webhook = await webhooks.patch(
+        { found, body: request.body, ifMatch: request.headers['if-match'] },
+        askingOf(request),
+      )
+      if (request.body.enabled === true) onDue()
+      return sendTagged(reply, webhook)
+    },
+  })
+
+  app.delete('/:id', {
+    schema: {
+      operationId: 'deleteWebhook',
+      description:
+        'Admin only. Stops the subscription and forgets its deliveries; the audit keeps it.',
+      tags,
+      summary: 'Delete a webhook subscription',
+      params: WebhookParams,
+      headers: IfMatchHeaders,
+      response: {
+        204: { description: 'Deleted', type: 'null' },
+        ...problemResponses(403, 404, 412),
+      },
+    },
+    handler: async (request, reply) => {
+      const found = await webhooks.find(request.params.id, request.caller)
+      await webhooks.remove({ found, ifMatch: request.headers['if-match'] }, askingOf(request))
+      return reply.code(204).send(null)
+    },
+  })
+
+  app.get('/:id/deliveries', {
+    schema: {
+      operationId: 'listWebhookDeliveries',
+      description:
+        'Admin only. The subscription’s deliveries, newest first: status, attempts, the receiver’s last answer, the next attempt, and the payload. Finished deliveries are kept as long as the feed keeps changes.',
+      tags,
+      summary: 'List a webhook’s deliveries, newest first',
+      params: WebhookParams,
+      querystring: DeliveryListQuery,
+      response: { 200: DeliveryPage, ...problemResponses(400, 403, 404) },
+    },
+    handler: async (request) => {
+      const webhook = await webhooks.find(request.params.id, request.caller)
+      const q = request.query
+      const before = q.cursor ? deliveryCursor(q.cursor) : undefined
+      const rows = await webhooks.repository.listDeliveries({
+        webhookId: webhook.id,
+        limit: q.limit,
+        status: q.status,
+        before,
+      })
+      return toPage(rows, q.limit, toDelivery, (row) => [row.created_at.toISOString(), row.id])
+    },
+  })
+
+  app.post('/:id/deliveries/:deliveryId/retry', {
+    schema: {
+      operationId: 'retryWebhookDelivery',
+      description:
+        'Admin only. Makes the delivery due now (a failed one gets one more attempt; a pending one stops waiting for its backoff). 409 while an attempt is under way or the subscription is disabled.',
+      tags,
+      summary: 'Attempt a delivery again now',
+      params: DeliveryParams,
+      response: { 202: DeliverySchema, ...problemResponses(403, 404, 409) },
+    },
+    handler: async (request, reply) => {
+      const webhook = await webhooks.find(request.params.id, request.caller)
+      const delivery = await webhooks.retry(webhook, request.params.deliveryId)
+      onDue()
+      return reply.code(202).send(delivery)
+    },
+  })
+}

@@ -1,0 +1,200 @@
+// The webhook work of one process. Every process runs one; PostgreSQL decides who does what:
+// - fan-out: each enabled subscription, locked with `skip locked` (one process at a time), reads
+//   the change feed after its cursor and turns the changes it wants into deliveries, moving its
+//   cursor in the same transaction (so a change becomes one delivery, whoever fans out);
+// - delivery: due deliveries are claimed with `skip locked` and leased; an attempt's outcome is
+//   written only by the process whose lease it is. A process dying mid-attempt leaves the
+//   delivery to whoever claims it after the lease: the receiver may then get it twice (at least
+//   once), with the same `webhook-id`.
+// Rounds start at every commit that wrote changes (NOTIFY), every `pollMs`, and on `poke`.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import {
+  type ChangeSignal,
+  compare,
+  FEED_ENTITIES,
+  later,
+  type Position,
+  readChanges,
+  toChange,
+} from '../changes/index.js'
+import type { WebhookRow, WebhooksRepository } from './webhooks.repository.js'
+import type { DeliveryPayload } from './webhooks.schemas.js'
+import { attemptDelivery } from './webhooks.sender.js'
+
+const FAN_OUT_BATCH = 500
+const DELIVERY_BATCH = 20
+const MAX_RETRY_WAIT_MS = 3_600_000
+
+export interface WebhookWorkerOptions {
+  pollMs: number
+  timeoutMs: number
+  retryHours: number
+  retryBaseMs: number
+  allowedHosts: readonly string[]
+}
+
+/** Exponential backoff with jitter: half the doubled wait, plus up to as much again at random. */
+export function retryWaitMs(attempts: number, baseMs: number, random = Math.random): number {
+  const wait = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_WAIT_MS)
+  return Math.round(wait / 2 + (random() * wait) / 2)
+}
+
+interface Event {
+  entity: string
+  action: string
+}
+
+export const eventTypeOf = (change: Event) => `${change.entity}.${change.action}`
+
+export function wants(events: readonly string[], change: Event) {
+  return events.some((e) => e === '*' || e === `${change.entity}.*` || e === eventTypeOf(change))
+}
+
+/** The entities a subscription's events name, or undefined when it wants every one. */
+function entitiesOf(events: readonly string[]): string[] | undefined {
+  if (events.includes('*')) return undefined
+  const entities = new Set(events.map((e) => e.slice(0, e.indexOf('.'))))
+  return FEED_ENTITIES.filter((e) => entities.has(e))
+}
+
+export interface WebhookWorker {
+  poke(): void
+  /** Runs rounds until nothing is left to fan out or due (tests, benchmarks). */
+  drain(): Promise<void>
+  stop(): Promise<void>
+}
+
+export function startWebhookWorker(
+  db: Kysely<DB>,
+  repository: WebhooksRepository,
+  signal: ChangeSignal,
+  options: WebhookWorkerOptions,
+  log: FastifyBaseLogger,
+): WebhookWorker {
+  let stopped = false
+  let round: Promise<void> | undefined
+  let again = false
+
+  async function fanOutOne(hook: WebhookRow, tx: Kysely<DB>): Promise<boolean> {
+    const cursor: Position = { txid: hook.cursor_txid, id: Number(hook.cursor_id) }
+    const read = await readChanges(tx, {
+      after: cursor,
+      limit: FAN_OUT_BATCH,
+      entities: entitiesOf(hook.events),
+      scopePath: hook.scope_path,
+    })
+    if (read.expired)
+      log.warn({ webhookId: hook.id }, 'webhook fell behind the feed retention; changes were lost')
+    const wanted = read.rows.filter((row) => wants(hook.events, row))
+    await repository.insertDeliveries(
+      wanted.map((row) => {
+        const change = toChange(row)
+        const type = eventTypeOf(change)
+        const payload: DeliveryPayload = { type, timestamp: change.occurredAt, data: change }
+        return {
+          webhook_id: hook.id,
+          change_id: row.id,
+          event_type: type,
+          payload: JSON.stringify(payload),
+        }
+      }),
+      tx,
+    )
+    const full = read.rows.length === FAN_OUT_BATCH
+    const next = full ? read.rows[read.rows.length - 1]! : later(read.tail ?? cursor, cursor)
+    if (compare(next, cursor) !== 0) await repository.moveCursor(hook.id, next.txid, next.id, tx)
+    return full
+  }
+
+  /** One fan-out transaction over the subscriptions no other process holds; true: more to do. */
+  const fanOut = () =>
+    db.transaction().execute(async (tx) => {
+      let more = false
+      for (const hook of await repository.claimForFanOut(tx)) {
+        if (await fanOutOne(hook, tx)) more = true
+      }
+      return more
+    })
+
+  async function deliverDue(): Promise<number> {
+    const due = await repository.claimDue(DELIVERY_BATCH, options.timeoutMs + 30_000)
+    await Promise.all(
+      due.map(async (delivery) => {
+        const result = await attemptDelivery(
+          {
+            id: delivery.id,
+            url: delivery.url,
+            secret: delivery.secret,
+            body: JSON.stringify(delivery.payload),
+          },
+          options,
+        )
+        await repository.finishAttempt(
+          delivery,
+          result.ok
+            ? result
+            : {
+                ...result,
+                retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
+                retryHours: options.retryHours,
+              },
+        )
+        log.debug(
+          { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
+          'webhook delivery attempted',
+        )
+      }),
+    )
+    return due.length
+  }
+
+  async function work() {
+    while (!stopped && (await fanOut())) {
+      // another batch of changes
+    }
+    while (!stopped && (await deliverDue()) === DELIVERY_BATCH) {
+      // another batch of due deliveries
+    }
+  }
+
+  function poke() {
+    if (stopped) return
+    if (round) {
+      again = true
+      return
+    }
+    round = work()
+      .catch((error: unknown) => log.error({ err: error }, 'webhook round failed'))
+      .finally(() => {
+        round = undefined
+        if (again) {
+          again = false
+          poke()
+        }
+      })
+  }
+
+  const enabled = options.pollMs > 0
+  const timer = enabled ? setInterval(poke, options.pollMs) : undefined
+  timer?.unref()
+  const unsubscribe = enabled ? signal.subscribe(poke) : () => undefined
+  if (enabled) poke()
+
+  return {
+    poke: () => {
+      if (enabled) poke()
+    },
+    drain: async () => {
+      while (round) await round
+      await work()
+    },
+    stop: async () => {
+      stopped = true
+      unsubscribe()
+      clearInterval(timer)
+      await round
+    },
+  }
+}
