@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
+import { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { declareCommonStatuses } from './http/common-statuses.js'
@@ -104,7 +105,18 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     })
   }
   if (config.rateLimitPerMinute > 0) {
+    // With REDIS_URL every process counts in one place; without, each process on its own.
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 })
+      : undefined
+    if (redis) {
+      redis.on('error', (error) => app.log.warn({ err: error }, 'Redis unreachable'))
+      app.addHook('onClose', async () => {
+        await redis.quit().catch(() => redis.disconnect())
+      })
+    }
     await app.register(rateLimit, {
+      ...(redis ? { redis, nameSpace: 'antq-rate-limit:', skipOnError: true } : {}),
       max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
       allowList: (request) => !request.url.startsWith('/v1'),

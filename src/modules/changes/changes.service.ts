@@ -55,7 +55,7 @@ export function createChangesService(db: Kysely<DB>, units: UnitsService, signal
         // Everything visible now is behind the reader; what commits from here on is ahead.
         after = { txid: read.horizon, id: 0 }
         read = { ...read, rows: [], tail: null }
-      } else if (read.expired) {
+      } else if (read.expired && q.after !== undefined) {
         throw gone(
           'CURSOR_EXPIRED',
           'Changes after this cursor are older than the feed keeps; read the records again, then follow the feed from after=now.',
