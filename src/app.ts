@@ -184,6 +184,12 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     async (v1) => {
       const callers = createCallerLookup(createApiKeysRepository(db), config.adminApiKey)
       authenticate(v1, callers)
+      // A write that succeeded has committed: wake the feed's readers and the webhook fan-out.
+      v1.addHook('onResponse', (request, reply, done) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+          changeSignal.announce()
+        done()
+      })
       registerIdempotency(v1, db)
       const units = createUnitsService(db)
       await v1.register(apiKeysRoutes, {
@@ -212,6 +218,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         importers,
         bodyLimitBytes: config.importBodyLimitBytes,
         workerPollMs: config.importWorkerPollMs,
+        onJobDone: () => changeSignal.announce(),
         progressWrites: database.kind === 'postgres',
       })
       await v1.register(exportsRoutes, { prefix: '/exports', db, importers, units })

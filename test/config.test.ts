@@ -27,6 +27,13 @@ describe('loadConfig', () => {
       databasePreparedStatements: true,
       rateLimitPerMinute: 1200,
       shutdownTimeoutMs: 10000,
+      changeRetentionDays: 90,
+      webhookAllowedHosts: [],
+      webhookTimeoutMs: 10000,
+      webhookRetryHours: 24,
+      webhookRetryBaseMs: 10000,
+      webhookWorkerPollMs: 1000,
+      redisUrl: undefined,
     })
   })
 

@@ -241,6 +241,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed: what was written, in commit order, after a cursor
+         * @description Every committed write to units, reorganisations, certifications, meetings, re-education counts, campaigns and imports, in the order of the transactions that made them, each with the record after the change. Only changes the key may see: a scoped key sees its subtree and the national changes (reorganisations, reference loads, national campaigns).
+         *
+         *     A reader that passes each `nextCursor` back as `after` never misses a change and never sees one twice, even when transactions commit in another order than they began: a change is served once every transaction older than its own has ended.
+         *
+         *     With `wait` (up to 30 seconds) an empty answer waits for the next commit instead. A cursor older than the feed keeps (`CHANGE_RETENTION_DAYS`) answers 410 `CURSOR_EXPIRED`: read the records again, then follow from `after=now`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports/{dataset}": {
         parameters: {
             query?: never;
@@ -601,8 +625,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Admin only. The subscriptions inside the key’s scope (every one for an unscoped key), without their secrets.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to changes (the signing secret is shown once)
+         * @description Admin only. From now on, every change of the feed (`GET /v1/changes`) whose type is in `events` is POSTed to `url` as a `WebhookPayload`, signed as the Standard Webhooks specification says, at least once: retried with exponential backoff and jitter for `WEBHOOK_RETRY_HOURS` (24), then marked failed; a subscription whose deliveries all fail that long is disabled and says why.
+         *
+         *     The answer holds the signing `secret`, shown this once. A subscription created by a scoped key receives only changes in its subtree (and national ones).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show a webhook subscription
+         * @description Admin only. The subscription, whether it is enabled and since when it fails, if it does.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Admin only. Stops the subscription and forgets its deliveries; the audit keeps it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a webhook subscription
+         * @description Admin only. Change the URL, the events or the description; `enabled: false` pauses deliveries, `enabled: true` resumes them where they stopped (a subscription disabled for failing, too). If-Match is checked when sent.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook’s deliveries, newest first
+         * @description Admin only. The subscription’s deliveries, newest first: status, attempts, the receiver’s last answer, the next attempt, and the payload. Finished deliveries are kept as long as the feed keeps changes.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attempt a delivery again now
+         * @description Admin only. Makes the delivery due now (a failed one gets one more attempt; a pending one stops waiting for its backoff). 409 while an attempt is under way or the subscription is disabled.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One change of the feed, POSTed to a subscription’s URL
+         * @description Sent for each change whose type the subscription lists (`POST /v1/webhooks`), at least once: verify the signature with the subscription’s secret (any Standard Webhooks library does), drop repeats by `webhook-id`, and answer 2xx quickly. Other answers, redirects to another host and no answer within `WEBHOOK_TIMEOUT_MS` are retried with exponential backoff and jitter for `WEBHOOK_RETRY_HOURS`.
+         */
+        post: operations["receiveChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** ApiKey */
@@ -661,7 +800,7 @@ export interface components {
             after: unknown;
             /** @description The record before the change; null on create. */
             before: unknown;
-            /** @description api-key, unit, unit-change, unit-import, certification, meeting, reeducation, campaign, import */
+            /** @description api-key, unit, unit-change, unit-import, certification, meeting, reeducation, campaign, import, webhook */
             entity: string;
             entityId: string;
             /** @description Increasing: events are listed in the order they happened. */
@@ -845,6 +984,32 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
         };
+        /** Change */
+        Change: {
+            /** @enum {unknown} */
+            action: "created" | "updated" | "deleted" | "applied" | "withdrawn";
+            /** @description The position of this change; `after` this cursor comes the next one. */
+            cursor: string;
+            /** @description The record after the change, as its own endpoint shows it; null for a deletion. */
+            data: unknown;
+            /** @enum {unknown} */
+            entity: "unit" | "unit-change" | "unit-import" | "certification" | "meeting" | "reeducation" | "campaign" | "import";
+            entityId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The unit the record belongs to (a unit itself, a certified unit, a host, a campaign scope); null for national changes (reorganisations, reference loads). */
+            unit: {
+                code: string | null;
+                /** Format: uuid */
+                id: string;
+            } | null;
+        };
+        /** ChangePage */
+        ChangePage: {
+            items: components["schemas"]["Change"][];
+            /** @description Pass as `after` for what comes next; given even when `items` is empty (the feed may have moved past changes you did not ask for). */
+            nextCursor: string;
+        };
         /** CreateApiKey */
         CreateApiKey: {
             /** @description Who or what uses the key. */
@@ -921,6 +1086,37 @@ export interface components {
             } | null;
             /** @description The system this key sends records for: a meeting’s `externalId` is unique per source. The key’s id unless set. */
             source: string;
+        };
+        /** CreatedWebhook */
+        CreatedWebhook: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** @description Why the subscription was disabled (after failing for `WEBHOOK_RETRY_HOURS`, or by a PATCH). */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: string[];
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success; null while deliveries succeed.
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The scope of the key that created the subscription: only changes in this subtree (and national ones) are sent. Null: everything. */
+            scopeUnit: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {unknown} */
+                kind: "province" | "district" | "commune" | "ward" | "town" | "special_zone" | "hamlet" | "agency" | "business" | "school";
+                name: string;
+            } | null;
+            /** @description The signing secret (`whsec_…`, Standard Webhooks): shown in this response only. Verify each delivery with it. */
+            secret: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
         };
         /** CreateMeeting */
         CreateMeeting: {
@@ -1884,6 +2080,100 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
         };
+        /** Webhook */
+        Webhook: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** @description Why the subscription was disabled (after failing for `WEBHOOK_RETRY_HOURS`, or by a PATCH). */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: string[];
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success; null while deliveries succeed.
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The scope of the key that created the subscription: only changes in this subtree (and national ones) are sent. Null: everything. */
+            scopeUnit: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {unknown} */
+                kind: "province" | "district" | "commune" | "ward" | "town" | "special_zone" | "hamlet" | "agency" | "business" | "school";
+                name: string;
+            } | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /** WebhookDelivery */
+        WebhookDelivery: {
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the receiver took it.
+             */
+            deliveredAt: string | null;
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description Sent as `webhook-id`.
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The latest attempt.
+             */
+            lastAttemptAt: string | null;
+            /** @description Why the latest attempt failed. */
+            lastError: string | null;
+            /** @description The HTTP status the receiver answered last; null when it did not answer. */
+            lastResponseStatus: number | null;
+            /**
+             * Format: date-time
+             * @description When it is tried next.
+             */
+            nextAttemptAt: string | null;
+            payload: components["schemas"]["WebhookPayload"];
+            /**
+             * @description `pending` (waiting for its next attempt), `delivering` (an attempt is under way), `succeeded`, `failed` (retried for `WEBHOOK_RETRY_HOURS` without success).
+             * @enum {unknown}
+             */
+            status: "pending" | "delivering" | "succeeded" | "failed";
+            /** Format: uuid */
+            webhookId: string;
+        };
+        /** WebhookDeliveryPage */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** WebhookPage */
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /**
+         * WebhookPayload
+         * @description POSTed as JSON with the headers `webhook-id` (the delivery id: the same on every retry, so receivers can drop repeats), `webhook-timestamp` (seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the secret), as the Standard Webhooks specification says. Any 2xx answer acknowledges it.
+         */
+        WebhookPayload: {
+            data: components["schemas"]["Change"];
+            /**
+             * Format: date-time
+             * @description When the change happened.
+             */
+            timestamp: string;
+            /** @description The event type, `entity.action` (`meeting.created`). */
+            type: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2663,7 +2953,7 @@ export interface operations {
                 asOf?: string;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
-                entity?: "api-key" | "unit" | "unit-change" | "unit-import" | "certification" | "meeting" | "reeducation" | "campaign" | "import";
+                entity?: "api-key" | "unit" | "unit-change" | "unit-import" | "certification" | "meeting" | "reeducation" | "campaign" | "import" | "webhook";
                 entityId?: string;
                 /** @description Items per page. */
                 limit?: number;
@@ -4233,6 +4523,179 @@ export interface operations {
             };
             /** @description The key may not do this. */
             403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description A `cursor` or `nextCursor` from this feed; `now` starts after every change visible now. Absent: the oldest change kept. */
+                after?: string;
+                /** @description Only these kinds of record (repeat the parameter for several). */
+                entity?: ("unit" | "unit-change" | "unit-import" | "certification" | "meeting" | "reeducation" | "campaign" | "import")[];
+                limit?: number;
+                /** @description Only changes about this unit (id or code as of today) or units below it. */
+                under?: string;
+                /** @description Seconds to wait for a change when none is new (long polling); answered as soon as one commits. */
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Change items. */
+            200: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No longer available. */
+            410: {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;
@@ -9592,6 +10055,1395 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Webhook items. */
+            200: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** @description Event types to send: `entity.action` (entities: unit, unit-change, unit-import, certification, meeting, reeducation, campaign, import; actions: created, updated, deleted, applied, withdrawn), `entity.*`, or `*`. */
+                    events: string[];
+                    /**
+                     * Format: uri
+                     * @description Where deliveries are POSTed (http or https; no user or password in it). `WEBHOOK_ALLOWED_HOSTS` may restrict the hosts.
+                     */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the CreatedWebhook, at Location. */
+            201: {
+                headers: {
+                    /** @description The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it. */
+                    etag?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but not acceptable. */
+            422: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Webhook. */
+            200: {
+                headers: {
+                    /** @description The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it. */
+                    etag?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the change is based on. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag. */
+            412: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the change is based on. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    /** @description `true` enables a subscription again (after it was disabled for failing, say): it resumes where it stopped, changes kept by the feed included. */
+                    enabled?: boolean;
+                    /** @description Event types to send: `entity.action` (entities: unit, unit-change, unit-import, certification, meeting, reeducation, campaign, import; actions: created, updated, deleted, applied, withdrawn), `entity.*`, or `*`. */
+                    events?: string[];
+                    /**
+                     * Format: uri
+                     * @description Where deliveries are POSTed (http or https; no user or password in it). `WEBHOOK_ALLOWED_HOSTS` may restrict the hosts.
+                     */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed: the Webhook as it now is. */
+            200: {
+                headers: {
+                    /** @description The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it. */
+                    etag?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag. */
+            412: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but not acceptable. */
+            422: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+                status?: "pending" | "delivering" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of WebhookDelivery items. */
+            200: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WebhookDelivery. */
+            202: {
+                headers: {
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveChange: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery id: the same on every retry of it. */
+                "webhook-id": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the secret (without its `whsec_` prefix, base64-decoded). */
+                "webhook-signature": string;
+                /** @description When this attempt was signed, in seconds since 1970. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Taken: the delivery succeeded and is not sent again. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else: the delivery is attempted again later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,12 +1,13 @@
 // What every command-line entry shares: the configuration (environment over .env), the database
 // opened and migrated, closed at the end; a known failure as one line (exit 1); progress on a
 // terminal.
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type Config, loadConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import type { DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
+import { CHANGES_CHANNEL } from '../modules/changes/index.js'
 import { explainStartupError } from '../startup-errors.js'
 
 /**
@@ -41,6 +42,11 @@ export async function runCommand<Input = undefined>(
         },
         input,
       )
+      // What the command wrote is committed: wake the service's feed readers and webhooks. (A
+      // command that ran the app over the database has closed it, and the app told them.)
+      await sql`select pg_notify(${CHANGES_CHANNEL}, '')`
+        .execute(database.db)
+        .catch(() => undefined)
     } finally {
       await database.close()
     }

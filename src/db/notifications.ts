@@ -23,8 +23,13 @@ export async function listenOnPostgres(
     })
     next.on('error', () => lost(next))
     next.on('end', () => lost(next))
-    await next.connect()
-    await next.query(`listen ${pg.escapeIdentifier(channel)}`)
+    try {
+      await next.connect()
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`)
+    } catch (error) {
+      await next.end().catch(() => undefined)
+      throw error
+    }
     if (stopped) {
       await next.end().catch(() => undefined)
       return
@@ -47,7 +52,9 @@ export async function listenOnPostgres(
     retry.unref()
   }
 
-  await connect()
+  // A server that is down at start is retried like a lost one (the service starts anyway and
+  // answers 503 until the database is back).
+  await connect().catch(scheduleReconnect)
   return async () => {
     stopped = true
     clearTimeout(retry)

@@ -46,9 +46,12 @@ export const VI_DETAILS: Record<string, string> = {
   DATABASE_TIMEOUT: 'Cơ sở dữ liệu không phản hồi kịp; hãy thử lại sau ít phút.',
   DATABASE_UNAVAILABLE: 'Không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.',
   DATE_IN_FUTURE: 'Ngày tổ chức nằm trong tương lai; chỉ ghi nhận hội nghị đã diễn ra.',
+  DELIVERY_IN_PROGRESS: 'Lần gửi này đang được thực hiện; hãy xem lại sau giây lát.',
+  DELIVERY_NOT_FOUND: 'Không tìm thấy lần gửi webhook này.',
   DUPLICATE_EXTERNAL_ID: 'Mã externalId này đã được ghi nhận từ hệ thống gửi.',
   DUPLICATE_RECORD: 'Tệp có hai dòng cho cùng một bản ghi; mỗi bản ghi chỉ được nêu một lần.',
   EMPTY_BODY: 'Thiếu nội dung yêu cầu.',
+  FORBIDDEN: 'Khóa API này không có quyền thực hiện thao tác.',
   FUTURE_CHILD:
     'Có đơn vị trực thuộc bắt đầu hiệu lực sau ngày thay đổi nên không thể đóng theo thay đổi này.',
   HEADERS_TOO_LARGE: 'Phần tiêu đề của yêu cầu quá lớn.',
@@ -111,7 +114,6 @@ export const VI_DETAILS: Record<string, string> = {
   ROUTE_NOT_FOUND: 'Không có đường dẫn này.',
   SERVICE_UNAVAILABLE: 'Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau.',
   UNAUTHORIZED: 'Hãy gửi khóa API hợp lệ: Authorization: Bearer <khóa>.',
-  FORBIDDEN: 'Khóa API này không có quyền thực hiện thao tác.',
   UNIQUE_VIOLATION: 'Đã có bản ghi với cùng khóa.',
   UNIT_CLOSED: 'Đơn vị đã hết hiệu lực trong thời gian này.',
   UNIT_HAS_CHILDREN: 'Đơn vị còn đơn vị trực thuộc; hãy đóng bằng validTo thay vì xóa.',
@@ -126,5 +128,9 @@ export const VI_DETAILS: Record<string, string> = {
     'Tệp không ở dạng UTF-8: trong Excel, chọn “Lưu thành” → “CSV UTF-8 (Comma delimited)”.',
   UNSUPPORTED_MEDIA_TYPE: 'Kiểu nội dung (Content-Type) không được hỗ trợ.',
   VALIDATION_FAILED: 'Yêu cầu có trường không hợp lệ; xem danh sách lỗi.',
+  WEBHOOK_DISABLED: 'Đăng ký webhook đang bị tắt; hãy bật lại (enabled: true) trước khi gửi lại.',
+  WEBHOOK_NOT_FOUND: 'Không tìm thấy đăng ký webhook.',
+  WEBHOOK_URL_NOT_ALLOWED:
+    'Địa chỉ nhận webhook không được phép (chỉ http/https, không kèm tài khoản, và thuộc danh sách máy chủ cho phép).',
   YEAR_IN_FUTURE: 'Năm đánh giá chưa bắt đầu.',
 }

@@ -22,6 +22,8 @@ interface Target {
   apiKey: string
   /** The commune's id: the scope of a key created there. */
   apiKeyScope: string
+  /** A webhook subscribed by an admin scoped to the commune. */
+  webhook: string
 }
 interface Operation {
   id: string
@@ -97,6 +99,18 @@ async function place(target: Target, district: string) {
       scope: commune.id,
     })
   ).id!
+  const hookAdmin = await admin('POST', '/v1/api-keys', {
+    name: `hooks ${district}`,
+    role: 'admin',
+    scope: commune.id,
+  })
+  const hook = await t.app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: { authorization: `Bearer ${hookAdmin.key}` },
+    payload: { url: 'https://hooks.example.vn/antq', events: ['campaign.*'] },
+  })
+  target.webhook = hook.json<{ id: string }>().id
 }
 
 beforeAll(async () => {
@@ -410,6 +424,75 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
     access: 'read',
     url: (at) => `/v1/audit-events?unit=${at.commune}`,
     ok: 200,
+  },
+  {
+    id: 'listChanges',
+    method: 'GET',
+    role: 'viewer',
+    access: 'read',
+    url: (at) => `/v1/changes?under=${at.commune}`,
+    ok: 200,
+  },
+  {
+    id: 'listWebhooks',
+    method: 'GET',
+    role: 'admin',
+    access: 'none',
+    url: () => '/v1/webhooks',
+    ok: 200,
+  },
+  {
+    id: 'createWebhook',
+    method: 'POST',
+    role: 'admin',
+    access: 'none',
+    url: () => '/v1/webhooks',
+    body: () => ({ url: 'https://hooks.example.vn/new', events: ['unit-change.applied'] }),
+    ok: 201,
+  },
+  // A scoped admin cannot see a subscription outside its subtree: 404, as for a read.
+  {
+    id: 'getWebhook',
+    method: 'GET',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}`,
+    ok: 200,
+  },
+  {
+    id: 'updateWebhook',
+    method: 'PATCH',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}`,
+    body: () => ({ description: 'x' }),
+    headers: STALE,
+    ok: 412,
+  },
+  {
+    id: 'deleteWebhook',
+    method: 'DELETE',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}`,
+    headers: STALE,
+    ok: 412,
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}/deliveries`,
+    ok: 200,
+  },
+  {
+    id: 'retryWebhookDelivery',
+    method: 'POST',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}/deliveries/00000000-0000-4000-8000-000000000000/retry`,
+    ok: 404,
   },
   {
     id: 'listApiKeys',

@@ -20,7 +20,7 @@ export const changesRoutes: FastifyPluginAsyncTypebox<{ changes: ChangesService 
       tags: ['changes'],
       summary: 'The change feed: what was written, in commit order, after a cursor',
       querystring: ChangeListQuery,
-      response: { 200: ChangePage, ...problemResponses(400, 404, 410) },
+      response: { 200: ChangePage, ...problemResponses(400, 403, 404, 410) },
     },
     handler: async (request, reply) => {
       // A reader that hangs up stops its wait.

@@ -1,6 +1,7 @@
 // "Something was written": this process's one LISTEN on the feed's channel, shared by every
-// long-polling reader and the webhook fan-out. Waiters are woken by a NOTIFY (sent at the commit
-// of a transaction that wrote changes), by their own deadline, or by the app closing.
+// long-polling reader and the webhook fan-out. Waiters are woken by a NOTIFY (which every process
+// sends after its writes commit: `announce`), by their own deadline, or by the app closing.
+import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { Unlisten } from '../../db/notifications.js'
 
@@ -9,6 +10,11 @@ export const CHANGES_CHANNEL = 'antq_changes'
 export interface ChangeSignal {
   /** Resolves at the next notification, after `ms`, on `abort`, or when the signal stops. */
   wait(ms: number, abort?: AbortSignal): Promise<void>
+  /**
+   * Tells every process that changes were committed: the waiters here at once, the others by one
+   * NOTIFY for all the announcements made while the previous one was on its way.
+   */
+  announce(): void
   /** Calls `listener` at every notification; returns the function that stops it. */
   subscribe(listener: () => void): () => void
   start(): Promise<void>
@@ -44,8 +50,38 @@ export function createChangeSignal(database: Database): ChangeSignal {
     })
   }
 
+  let sending: Promise<void> | undefined
+  let again = false
+  function tellOthers() {
+    if (sending) {
+      again = true
+      return
+    }
+    sending = sql`select pg_notify(${CHANGES_CHANNEL}, '')`
+      .execute(database.db)
+      .then(
+        () => undefined,
+        () => undefined, // the others' polling intervals catch up
+      )
+      .finally(() => {
+        sending = undefined
+        if (again && !stopped) {
+          again = false
+          tellOthers()
+        }
+      })
+  }
+
+  function announce() {
+    if (stopped) return
+    notify()
+    // Embedded: one process, nobody else to tell.
+    if (database.kind === 'postgres') tellOthers()
+  }
+
   return {
     wait,
+    announce,
     subscribe,
     start: async () => {
       if (database.kind !== 'none') unlisten = await database.listen(CHANGES_CHANNEL, notify)
@@ -55,6 +91,7 @@ export function createChangeSignal(database: Database): ChangeSignal {
       // Unlisten first: the waiters woken next query the database, which must not meet an
       // UNLISTEN half done (the embedded database then never answers).
       await unlisten?.()
+      await sending
       notify()
       listeners.clear()
     },

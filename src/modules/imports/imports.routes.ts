@@ -50,9 +50,11 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
   bodyLimitBytes: number
   /** See IMPORT_WORKER_POLL_MS. */
   workerPollMs: number
+  /** Called after a queued import ran: its changes are committed (or it failed). */
+  onJobDone?: () => void
   /** Progress is written while an import runs (not on a one-connection database). */
   progressWrites: boolean
-}> = async (app, { db, importers, bodyLimitBytes, workerPollMs, progressWrites }) => {
+}> = async (app, { db, importers, bodyLimitBytes, workerPollMs, progressWrites, onJobDone }) => {
   const service = createImportsService(
     db,
     Object.fromEntries(importers.map((importer) => [importer.dataset, importer])),
@@ -60,7 +62,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
   )
   let worker: ImportWorker | undefined
   app.addHook('onReady', () => {
-    worker = startImportWorker(service, workerPollMs, app.log)
+    worker = startImportWorker(service, workerPollMs, app.log, onJobDone)
   })
   app.addHook('preClose', () => worker?.stop())
 

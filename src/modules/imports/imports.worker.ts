@@ -2,6 +2,7 @@
 // jobs are claimed through PostgreSQL (`for update skip locked`), so several replicas share the
 // queue and never run one job twice; each round also fails jobs whose runner died.
 import type { FastifyBaseLogger } from 'fastify'
+import { coalescingLoop } from '../../background/coalescing-loop.js'
 import type { ImportsService } from './imports.service.js'
 
 export interface ImportWorker {
@@ -15,35 +16,24 @@ export function startImportWorker(
   service: ImportsService,
   pollMs: number,
   log: FastifyBaseLogger,
+  onJobDone: () => void = () => undefined,
 ): ImportWorker {
   let stopped = false
-  let round: Promise<void> | undefined
-  let again = false
 
   async function work() {
     const abandoned = await service.sweep()
     for (const id of abandoned) log.warn({ importId: id }, 'import abandoned by a stopped process')
     while (!stopped && (await service.runNextQueued(log))) {
-      // one job after another until none is queued
+      onJobDone() // one job after another until none is queued
     }
   }
 
-  function poke() {
-    if (stopped) return
-    if (round) {
-      again = true
-      return
-    }
-    round = work()
-      .catch((error: unknown) => log.error({ err: error }, 'import worker round failed'))
-      .finally(() => {
-        round = undefined
-        if (again) {
-          again = false
-          poke()
-        }
-      })
-  }
+  const rounds = coalescingLoop(
+    work,
+    (error) => log.error({ err: error }, 'import worker round failed'),
+    () => stopped,
+  )
+  const poke = rounds.poke
 
   const timer = pollMs > 0 ? setInterval(poke, pollMs) : undefined
   timer?.unref()
@@ -55,7 +45,7 @@ export function startImportWorker(
     stop: async () => {
       stopped = true
       clearInterval(timer)
-      await round
+      await rounds.idle()
     },
   }
 }

@@ -9,6 +9,7 @@
 // Rounds start at every commit that wrote changes (NOTIFY), every `pollMs`, and on `poke`.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
+import { coalescingLoop } from '../../background/coalescing-loop.js'
 import type { DB } from '../../db/schema.js'
 import {
   type ChangeSignal,
@@ -24,7 +25,7 @@ import type { DeliveryPayload } from './webhooks.schemas.js'
 import { attemptDelivery } from './webhooks.sender.js'
 
 const FAN_OUT_BATCH = 500
-const DELIVERY_BATCH = 20
+const DELIVERY_BATCH = 50
 const MAX_RETRY_WAIT_MS = 3_600_000
 
 export interface WebhookWorkerOptions {
@@ -61,8 +62,6 @@ function entitiesOf(events: readonly string[]): string[] | undefined {
 
 export interface WebhookWorker {
   poke(): void
-  /** Runs rounds until nothing is left to fan out or due (tests, benchmarks). */
-  drain(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -74,8 +73,6 @@ export function startWebhookWorker(
   log: FastifyBaseLogger,
 ): WebhookWorker {
   let stopped = false
-  let round: Promise<void> | undefined
-  let again = false
 
   async function fanOutOne(hook: WebhookRow, tx: Kysely<DB>): Promise<boolean> {
     const cursor: Position = { txid: hook.cursor_txid, id: Number(hook.cursor_id) }
@@ -150,51 +147,44 @@ export function startWebhookWorker(
     return due.length
   }
 
-  async function work() {
-    while (!stopped && (await fanOut())) {
-      // another batch of changes
-    }
+  const loop = (round: () => Promise<void>) =>
+    coalescingLoop(
+      round,
+      (error) => log.error({ err: error }, 'webhook round failed'),
+      () => stopped,
+    )
+
+  // Fan-out and delivery run side by side: slow receivers do not hold back new changes.
+  const deliveries = loop(async () => {
     while (!stopped && (await deliverDue()) === DELIVERY_BATCH) {
       // another batch of due deliveries
     }
-  }
-
-  function poke() {
-    if (stopped) return
-    if (round) {
-      again = true
-      return
-    }
-    round = work()
-      .catch((error: unknown) => log.error({ err: error }, 'webhook round failed'))
-      .finally(() => {
-        round = undefined
-        if (again) {
-          again = false
-          poke()
-        }
-      })
+  })
+  const fanOuts = loop(async () => {
+    while (!stopped && (await fanOut())) deliveries.poke()
+    deliveries.poke()
+  })
+  const poke = () => {
+    fanOuts.poke()
+    deliveries.poke()
   }
 
   const enabled = options.pollMs > 0
   const timer = enabled ? setInterval(poke, options.pollMs) : undefined
   timer?.unref()
-  const unsubscribe = enabled ? signal.subscribe(poke) : () => undefined
+  const unsubscribe = enabled ? signal.subscribe(fanOuts.poke) : () => undefined
   if (enabled) poke()
 
   return {
     poke: () => {
       if (enabled) poke()
     },
-    drain: async () => {
-      while (round) await round
-      await work()
-    },
     stop: async () => {
       stopped = true
       unsubscribe()
       clearInterval(timer)
-      await round
+      await fanOuts.idle()
+      await deliveries.idle()
     },
   }
 }
