@@ -67,14 +67,14 @@ export const auditCreatedRow = (actor: Actor, entity: string, row: string, shown
   })
 
 /**
- * Records the changes one bulk import made, each pointing to the import, in one statement per
- * call (the caller sends them in batches). Pass the import's transaction.
+ * Records many writes in one statement (a bulk import's batch, the units a reorganisation closed
+ * and created), each pointing to the import it came from, if any. Pass the writing transaction.
  */
-export async function recordImportedChanges(
+export async function recordAuditBatch(
   db: Kysely<DB>,
   actor: Actor,
-  importId: string,
   entries: AuditEntry[],
+  importId: string | null = null,
 ): Promise<void> {
   if (entries.length === 0) return
   // One JSON document for the whole batch, read once by the server: an array parameter of JSON

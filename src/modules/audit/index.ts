@@ -2,6 +2,7 @@ export {
   auditCreatedRow,
   auditCreation,
   recordAudit,
-  recordImportedChanges,
+  recordAuditBatch,
+  type AuditEntry,
 } from './audit.repository.js'
 export { auditRoutes } from './audit.routes.js'

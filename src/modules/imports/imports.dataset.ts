@@ -7,7 +7,7 @@ import Type, { type TSchema } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../../db/schema.js'
 import type { Actor, Caller } from '../../http/caller.js'
 import { HttpProblem, conflict } from '../../http/errors.js'
-import { recordImportedChanges } from '../audit/index.js'
+import { recordAuditBatch } from '../audit/index.js'
 import type { UnitRow } from '../units/index.js'
 
 export type { ImportRowError }
@@ -200,10 +200,9 @@ export async function auditImported(
   entity: string,
   records: { id: string; unitId: string; before: unknown; after: unknown; created: boolean }[],
 ) {
-  await recordImportedChanges(
+  await recordAuditBatch(
     tx,
     actor,
-    importId,
     records.map((r) => ({
       action: r.created ? 'create' : 'update',
       entity,
@@ -212,6 +211,7 @@ export async function auditImported(
       before: r.before,
       after: r.after,
     })),
+    importId,
   )
 }
 

@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.js'
 import { cleanText, dayAfter, dayBefore } from '../../http/dates.js'
 import { unprocessable } from '../../http/errors.js'
 import type { Asking } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
+import { type AuditEntry, recordAudit, recordAuditBatch } from '../audit/index.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
 import type { UnitsService } from './units.service.js'
@@ -43,9 +43,14 @@ function checkArity(change: UnitChange) {
 export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
   const repo = units.repository
 
+  /** The stored row each unit closed by a change had before: the `before` of its audit. */
+  const beforeClosing = new WeakMap<UnitRow, UnitRow>()
+
   async function close(row: UnitRow, closeDate: string, tx: Kysely<DB>): Promise<UnitRow> {
     if (row.valid_to !== null && row.valid_to <= closeDate) return row
-    return repo.update(row.id, { valid_to: closeDate }, tx)
+    const closed = await repo.update(row.id, { valid_to: closeDate }, tx)
+    beforeClosing.set(closed, row)
+    return closed
   }
 
   async function liveChildren(parentId: string, effectiveDate: string, tx: Kysely<DB>) {
@@ -215,6 +220,32 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
             created: result.created.map((u) => u.id),
           },
         })
+        // Each unit it closed or created, as any other write of a unit is (the change feed's
+        // followers of units see them).
+        await recordAuditBatch(tx, actor, [
+          ...[...closed.values()].flatMap((row): AuditEntry[] => {
+            const before = beforeClosing.get(row)
+            return before
+              ? [
+                  {
+                    action: 'update',
+                    entity: 'unit',
+                    entityId: row.id,
+                    unitId: row.id,
+                    before: toUnit(before),
+                    after: toUnit(row),
+                  },
+                ]
+              : []
+          }),
+          ...created.map((row): AuditEntry => ({
+            action: 'create',
+            entity: 'unit',
+            entityId: row.id,
+            unitId: row.id,
+            after: toUnit(row),
+          })),
+        ])
         return result
       })
     } catch (error) {

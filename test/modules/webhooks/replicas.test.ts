@@ -112,6 +112,22 @@ describe('webhook deliveries across processes', () => {
         const r = await startReceiver()
         receivers.push(r)
         const d = await createDistrict(t, '66')
+        // A long poll on one process is woken by a commit in the other (LISTEN/NOTIFY).
+        const headers = { authorization: `Bearer ${ADMIN_KEY}` }
+        const now = (await (await fetch(`${other}/v1/changes?after=now`, { headers })).json()) as {
+          nextCursor: string
+        }
+        const polling = fetch(`${other}/v1/changes?wait=20&after=${now.nextCursor}`, { headers })
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        const wrote = Date.now()
+        const first = await t
+          .admin()
+          .post('/v1/meetings')
+          .send(meetingAt(d.hamlet.code, 99))
+          .expect(201)
+        const woken = (await (await polling).json()) as { items: { entityId: string }[] }
+        expect(Date.now() - wrote).toBeLessThan(5000)
+        expect(woken.items.map((i) => i.entityId)).toEqual([first.body.id])
         await t
           .admin()
           .post('/v1/webhooks')

@@ -1,6 +1,7 @@
 // Webhooks through the real app and real receivers on loopback: subscriptions, Standard Webhooks
 // signatures (checked with the `standardwebhooks` package), retries, a receiver that is down for
 // a while, redirects, scope, and a subscription disabled after failing for the whole retry window.
+import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Webhook } from 'standardwebhooks'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
@@ -255,6 +256,25 @@ describe('deliveries', () => {
     expect(refused[0]!.lastError).toMatch(/redirect to another host/)
     expect(elsewhere.received).toHaveLength(0)
     await t.admin().delete(`/v1/webhooks/${away.id}`).expect(204)
+  })
+
+  it('gives up on a receiver that does not answer within WEBHOOK_TIMEOUT_MS, and retries', async () => {
+    const silent = createServer(() => undefined) // takes the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()))
+    try {
+      const port = (silent.address() as { port: number }).port
+      const hook = await subscribe(`http://127.0.0.1:${port}/antq`, ['meeting.*'])
+      await meeting()
+      const [delivery] = await eventually(
+        () => deliveries(hook.id),
+        (items) => items[0]?.status === 'pending' && items[0].attempts >= 1,
+      )
+      expect(delivery!.lastError).toBe('not delivered: no answer within 2000 ms')
+      await t.admin().delete(`/v1/webhooks/${hook.id}`).expect(204)
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
   })
 
   it('sends a scoped key’s subscription only the changes in its subtree', async () => {
