@@ -130,7 +130,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         ),
     })
   }
-  registerMetrics(app)
+  const metrics = registerMetrics(app)
   await app.register(healthRoutes, { db })
 
   // One LISTEN per process wakes long-polling readers and the webhook fan-out.
@@ -148,6 +148,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         webhooksRepository,
         changeSignal,
         {
+          metrics,
           pollMs: config.webhookWorkerPollMs,
           timeoutMs: config.webhookTimeoutMs,
           retryHours: config.webhookRetryHours,

@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
-export function registerMetrics(app: FastifyInstance) {
+/** Registers the request metrics and `/metrics`; returns the registry, for modules' own metrics. */
+export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({
@@ -40,4 +41,5 @@ export function registerMetrics(app: FastifyInstance) {
     handler: async (_request, reply) =>
       reply.type(registry.contentType).send(await registry.metrics()),
   })
+  return registry
 }

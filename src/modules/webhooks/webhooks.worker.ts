@@ -8,6 +8,7 @@
 //   once), with the same `webhook-id`.
 // Rounds start at every commit that wrote changes (NOTIFY), every `pollMs`, and on `poke`.
 import type { FastifyBaseLogger } from 'fastify'
+import { Counter, Histogram, type Registry } from 'prom-client'
 import type { Kysely } from 'kysely'
 import { coalescingLoop } from '../../background/coalescing-loop.js'
 import type { DB } from '../../db/schema.js'
@@ -29,6 +30,8 @@ const DELIVERY_BATCH = 50
 const MAX_RETRY_WAIT_MS = 3_600_000
 
 export interface WebhookWorkerOptions {
+  /** Prometheus registry for the delivery metrics, if any. */
+  metrics?: Registry | undefined
   pollMs: number
   timeoutMs: number
   retryHours: number
@@ -73,6 +76,19 @@ export function startWebhookWorker(
   log: FastifyBaseLogger,
 ): WebhookWorker {
   let stopped = false
+  const registers = options.metrics ? [options.metrics] : []
+  const attempts = new Counter({
+    name: 'antq_webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts by outcome (succeeded, failed: the receiver refused, did not answer, or redirected elsewhere).',
+    labelNames: ['outcome'],
+    registers,
+  })
+  const attemptSeconds = new Histogram({
+    name: 'antq_webhook_delivery_attempt_seconds',
+    help: 'How long webhook receivers took to answer.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  })
 
   async function fanOutOne(hook: WebhookRow, tx: Kysely<DB>): Promise<boolean> {
     const cursor: Position = { txid: hook.cursor_txid, id: Number(hook.cursor_id) }
@@ -119,6 +135,7 @@ export function startWebhookWorker(
     const due = await repository.claimDue(DELIVERY_BATCH, options.timeoutMs + 30_000)
     await Promise.all(
       due.map(async (delivery) => {
+        const timer = attemptSeconds.startTimer()
         const result = await attemptDelivery(
           {
             id: delivery.id,
@@ -128,6 +145,8 @@ export function startWebhookWorker(
           },
           options,
         )
+        timer()
+        attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed' })
         await repository.finishAttempt(
           delivery,
           result.ok

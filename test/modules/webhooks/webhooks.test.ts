@@ -210,6 +210,15 @@ describe('deliveries', () => {
     expect(delivery).toMatchObject({ attempts: 3, lastResponseStatus: 200, lastError: null })
     const shown = await t.admin().get(`/v1/webhooks/${hook.id}`).expect(200)
     expect(shown.body).toMatchObject({ enabled: true, failingSince: null })
+    const metrics = (await t.http().get('/metrics').expect(200)).text
+    const count = (outcome: string) =>
+      Number(
+        new RegExp(`antq_webhook_delivery_attempts_total\\{outcome="${outcome}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1],
+      )
+    expect(count('failed')).toBeGreaterThanOrEqual(2)
+    expect(count('succeeded')).toBeGreaterThanOrEqual(1)
   })
 
   it('delivers to a receiver that was down for a while, once it is back', async () => {
