@@ -39,5 +39,3 @@ export function compare(a: Position, b: Position): number {
   if (ta !== tb) return ta < tb ? -1 : 1
   return a.id - b.id
 }
-
-export const later = (a: Position, b: Position) => (compare(a, b) >= 0 ? a : b)

@@ -1,6 +1,6 @@
 // Reading and pruning the change feed. A read serves only changes of transactions older than the
-// oldest one still running (pg_snapshot_xmin of the statement's snapshot): those are all committed
-// or gone, so nothing can later appear before a position a reader has passed.
+// oldest one of this database still running when it began (`horizon`): those are all committed or
+// gone, so nothing can later appear before a position a reader has passed.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { isoTimestamp } from '../../db/sql.js'
@@ -30,8 +30,10 @@ export interface ChangeFilter {
 
 export interface ChangeRead {
   rows: ChangeRow[]
-  /** The last change visible to this read, whatever the filters: where a reader may move to. */
-  tail: Position | null
+  /** Where the reader goes on from: past the page, or past every change it considered. */
+  next: Position
+  /** The scan window filled before the page did: more changes may match further on. */
+  more: boolean
   /** The oldest transaction still running: `after=now` starts here. */
   horizon: string
   /** Changes exist past `after` that are not visible yet (an older transaction still runs). */
@@ -40,46 +42,82 @@ export interface ChangeRead {
   expired: boolean
 }
 
+/**
+ * The most changes one read considers: a reader far behind with narrow filters gets an empty
+ * page and a cursor further on, rather than a statement that scans the whole feed.
+ */
+export const SCAN_WINDOW = 10_000
+
 const txidOf = (p: Position) => sql`${p.txid}::xid8`
 
+/**
+ * SQL: the oldest transaction of this database still running when the statement began (or the
+ * next transaction id when none is). Changes of older transactions are all committed or gone.
+ * pg_snapshot_xmin would do, but it counts every database of the server: a long transaction in
+ * another database (another application, another test) would hold this feed back. Transactions
+ * seen running in other databases are left out; one not seen for certain (its session ended
+ * meanwhile, or its details are hidden from this role) still counts, which is only slower.
+ */
+export const feedHorizon = sql<string>`(
+  select coalesce(
+    (select min(x) from pg_snapshot_xip(snap.s) x
+      where not exists (select 1 from pg_stat_activity a
+        where a.datname is distinct from current_database() and a.backend_xid is not null
+          -- xid (32 bits, as sessions show it) against xid8 (with its epoch)
+          and a.backend_xid::text = (x::text::numeric % 4294967296)::text)),
+    pg_snapshot_xmax(snap.s))
+  from (select pg_current_snapshot() as s) snap)`
+
 export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<ChangeRead> {
-  const filters = [sql`(c.txid, c.id) > (${txidOf(f.after)}, ${f.after.id}::bigint)`]
+  const filters = [sql`true`]
   if (f.entities && f.entities.length > 0)
     filters.push(sql`c.entity = any(${[...f.entities]}::text[])`)
   if (f.underPath) filters.push(sql`c.unit_path <@ ${f.underPath}::ltree`)
   if (f.scopePath) filters.push(sql`(c.unit_path is null or c.unit_path <@ ${f.scopePath}::ltree)`)
-  // One statement, so that the page, the tail and the horizon come from one snapshot.
+  const after = sql`(${txidOf(f.after)}, ${f.after.id}::bigint)`
+  // One statement, so that the page, the window and the horizon come from one snapshot.
   const result = await sql<{
     items: ChangeRow[] | null
-    tail_txid: string | null
-    tail_id: number | null
+    scanned: number
+    last_txid: string | null
+    last_id: number | null
     horizon: string
     pending: boolean
     expired: boolean
   }>`
+    with h as materialized (select ${feedHorizon} as xmin),
+    scanned as materialized (
+      select c.* from changes c, h
+      where c.txid < h.xmin and (c.txid, c.id) > ${after}
+      order by c.txid, c.id limit ${SCAN_WINDOW}),
+    page as (
+      select * from scanned c where ${sql.join(filters, sql` and `)}
+      order by c.txid, c.id limit ${f.limit}),
+    last as (select txid, id from scanned order by txid desc, id desc limit 1)
     select
       (select json_agg(json_build_object(
           'txid', p.txid::text, 'id', p.id, 'entity', p.entity, 'entityId', p.entity_id,
           'action', p.action, 'unitId', p.unit_id, 'unitCode', p.unit_code,
           'occurredAt', ${isoTimestamp(sql.ref('p.occurred_at'))}, 'data', p.data)
-          order by p.txid, p.id)
-        from (select c.* from changes c
-          where c.txid < h.xmin and ${sql.join(filters, sql` and `)}
-          order by c.txid, c.id limit ${f.limit}) p) as items,
-      t.txid::text as tail_txid, t.id as tail_id,
+          order by p.txid, p.id) from page p) as items,
+      (select count(*) from scanned)::int as scanned,
+      (select txid::text from last) as last_txid,
+      (select id from last) as last_id,
       h.xmin::text as horizon,
-      exists (select 1 from changes c
-        where c.txid >= h.xmin and (c.txid, c.id) > (${txidOf(f.after)}, ${f.after.id}::bigint))
+      exists (select 1 from changes c where c.txid >= h.xmin and (c.txid, c.id) > ${after})
         as pending,
-      (${txidOf(f.after)}, ${f.after.id}::bigint) < (s.pruned_txid, s.pruned_id) as expired
-    from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) h
-    cross join change_feed_state s
-    left join lateral (select c.txid, c.id from changes c where c.txid < h.xmin
-      order by c.txid desc, c.id desc limit 1) t on true`.execute(db)
+      ${after} < (s.pruned_txid, s.pruned_id) as expired
+    from h cross join change_feed_state s`.execute(db)
   const row = result.rows[0]!
+  const rows = row.items ?? []
+  const lastScanned =
+    row.last_txid === null ? f.after : { txid: row.last_txid, id: Number(row.last_id) }
+  const full = rows.length === f.limit
   return {
-    rows: row.items ?? [],
-    tail: row.tail_txid === null ? null : { txid: row.tail_txid, id: Number(row.tail_id) },
+    rows,
+    // A full page goes on after its last change; otherwise every change scanned was considered.
+    next: full ? rows[rows.length - 1]! : lastScanned,
+    more: !full && row.scanned === SCAN_WINDOW,
     horizon: row.horizon,
     pending: row.pending,
     expired: row.expired,

@@ -6,8 +6,8 @@ import type { Caller } from '../../http/caller.js'
 import { today } from '../../http/dates.js'
 import { gone } from '../../http/errors.js'
 import type { UnitsService } from '../units/index.js'
-import { cursorOf, later, type Position, positionOf, START } from './changes.position.js'
-import { type ChangeRead, type ChangeRow, readChanges } from './changes.repository.js'
+import { cursorOf, type Position, positionOf, START } from './changes.position.js'
+import { type ChangeRow, readChanges } from './changes.repository.js'
 import type { Change } from './changes.schemas.js'
 import type { ChangeSignal } from './changes.signal.js'
 
@@ -43,32 +43,29 @@ export function createChangesService(db: Kysely<DB>, units: UnitsService, signal
       q.after === undefined ? START : q.after === 'now' ? 'now' : positionOf(q.after)
     const deadline = Date.now() + q.wait * 1000
     for (;;) {
-      const from: Position = after === 'now' ? START : after
-      let read: ChangeRead = await readChanges(db, {
-        after: from,
+      const read = await readChanges(db, {
+        after: after === 'now' ? START : after,
         limit: q.limit,
         entities: q.entity,
         underPath,
         scopePath,
       })
+      let next = read.next
+      let rows = read.rows
       if (after === 'now') {
         // Everything visible now is behind the reader; what commits from here on is ahead.
-        after = { txid: read.horizon, id: 0 }
-        read = { ...read, rows: [], tail: null }
+        next = { txid: read.horizon, id: 0 }
+        rows = []
       } else if (read.expired && q.after !== undefined) {
         throw gone(
           'CURSOR_EXPIRED',
           'Changes after this cursor are older than the feed keeps; read the records again, then follow the feed from after=now.',
         )
       }
-      const rows = read.rows
       const remaining = deadline - Date.now()
-      if (rows.length > 0 || remaining <= 0 || abort.aborted) {
-        // A short page means every visible change up to the tail was considered: move past it.
-        const next =
-          rows.length === q.limit ? rows[rows.length - 1]! : later(read.tail ?? after, after)
+      if (rows.length > 0 || read.more || remaining <= 0 || abort.aborted)
         return { items: rows.map(toChange), nextCursor: cursorOf(next) }
-      }
+      after = next
       await signal.wait(read.pending ? Math.min(HELD_BACK_RECHECK_MS, remaining) : remaining, abort)
     }
   }

@@ -1,6 +1,6 @@
 export { changesRoutes } from './changes.routes.js'
-export { pruneChanges, readChanges } from './changes.repository.js'
-export { compare, cursorOf, later, type Position, positionOf } from './changes.position.js'
+export { feedHorizon, pruneChanges, readChanges } from './changes.repository.js'
+export { compare, cursorOf, type Position, positionOf } from './changes.position.js'
 export { FEED_ACTIONS, FEED_ENTITIES, type Change, ChangeSchema } from './changes.schemas.js'
 export { createChangesService, toChange, type ChangesService } from './changes.service.js'
 export { CHANGES_CHANNEL, type ChangeSignal, createChangeSignal } from './changes.signal.js'

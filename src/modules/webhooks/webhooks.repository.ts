@@ -4,6 +4,7 @@
 // leaves the delivery to another once the lease runs out.
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely'
 import type { DB, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
+import { feedHorizon } from '../changes/index.js'
 
 export type WebhookRow = Selectable<WebhooksTable> & {
   scope_code: string | null
@@ -58,7 +59,7 @@ export function createWebhooksRepository(db: Kysely<DB>) {
         .insertInto('webhooks')
         .values({
           ...values,
-          cursor_txid: sql<string>`pg_snapshot_xmin(pg_current_snapshot())`,
+          cursor_txid: feedHorizon,
           cursor_id: 0,
         })
         .returning('id')

@@ -16,7 +16,6 @@ import {
   type ChangeSignal,
   compare,
   FEED_ENTITIES,
-  later,
   type Position,
   readChanges,
   toChange,
@@ -115,10 +114,9 @@ export function startWebhookWorker(
       }),
       tx,
     )
-    const full = read.rows.length === FAN_OUT_BATCH
-    const next = full ? read.rows[read.rows.length - 1]! : later(read.tail ?? cursor, cursor)
-    if (compare(next, cursor) !== 0) await repository.moveCursor(hook.id, next.txid, next.id, tx)
-    return full
+    if (compare(read.next, cursor) !== 0)
+      await repository.moveCursor(hook.id, read.next.txid, read.next.id, tx)
+    return read.rows.length === FAN_OUT_BATCH || read.more
   }
 
   /** One fan-out transaction over the subscriptions no other process holds; true: more to do. */

@@ -254,4 +254,36 @@ describe('GET /v1/changes', () => {
       items.slice(items.length - kept.length).map((i) => i.cursor),
     )
   })
+  it('considers a bounded window of changes a read, and moves a narrow reader past it', async () => {
+    const from = (await t.admin().get('/v1/changes?after=now').expect(200)).body.nextCursor
+    // 10,050 changes of one kind, in one statement, then one of another kind.
+    await sql`insert into audit_events (actor_name, action, entity, entity_id)
+      select 'test', 'create', 'meeting', 'bulk-' || n from generate_series(1, 10050) n`.execute(
+      t.database.db,
+    )
+    await t
+      .admin()
+      .post('/v1/campaigns')
+      .send({
+        code: 'C-61-WINDOW',
+        name: 'Thi đua',
+        year: 2019,
+        scopeRef: d.district.code,
+        targets: [{ metric: 'forumCount', op: '>=', value: 1 }],
+      })
+      .expect(201)
+    const first = await t
+      .admin()
+      .get('/v1/changes')
+      .query({ after: from, entity: 'campaign', wait: 5 })
+      .expect(200)
+    expect(first.body.items).toEqual([]) // answered at once: the window was full
+    const second = await t
+      .admin()
+      .get('/v1/changes')
+      .query({ after: first.body.nextCursor, entity: 'campaign' })
+      .expect(200)
+    expect(second.body.items.map((i: Item) => i.entityId)).toHaveLength(1)
+    expect(second.body.items[0].data.code).toBe('C-61-WINDOW')
+  })
 })

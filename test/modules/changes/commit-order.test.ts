@@ -70,6 +70,28 @@ describe('commit order (PostgreSQL)', () => {
   )
 
   ;(onServer ? it : it.skip)(
+    'is not held back by a transaction running in another database of the server',
+    async () => {
+      const start = (await read('now')).nextCursor
+      const elsewhere = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
+      await elsewhere.connect()
+      try {
+        await elsewhere.query('begin')
+        await elsewhere.query('select pg_current_xact_id()') // it now has a transaction id
+        const meeting = await t
+          .admin()
+          .post('/v1/meetings')
+          .send({ unitRef: d.hamlet.code, format: 'forum', heldOn: '2018-05-11', attendees: 3 })
+          .expect(201)
+        expect((await read(start)).items.map((i) => i.entityId)).toEqual([meeting.body.id])
+      } finally {
+        await elsewhere.query('rollback')
+        await elsewhere.end()
+      }
+    },
+  )
+
+  ;(onServer ? it : it.skip)(
     'loses and repeats nothing while many writers commit out of order and a reader follows',
     async () => {
       const start = (await read('now')).nextCursor

@@ -229,9 +229,9 @@ describe('deliveries', () => {
     await meeting()
     const failing = await eventually(
       () => deliveries(hook.id),
-      (items) => (items[0]?.attempts ?? 0) >= 2,
+      (items) => (items[0]?.attempts ?? 0) >= 2 && items[0]?.status === 'pending',
     )
-    expect(failing[0]).toMatchObject({ status: 'pending', lastResponseStatus: null })
+    expect(failing[0]).toMatchObject({ lastResponseStatus: null })
     expect(failing[0]!.lastError).toMatch(/not delivered/)
     expect((await t.admin().get(`/v1/webhooks/${hook.id}`)).body.failingSince).not.toBeNull()
     const back = await receiver(port)
