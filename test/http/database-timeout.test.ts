@@ -83,8 +83,10 @@ describeOnServer('a frozen database server', () => {
     )
     const via = new URL(databaseUrlFor(process.env.TEST_DATABASE_URL!, rows[0]!.name))
     via.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`
+    // Requests only: background work (webhook rounds) would hold this two-connection pool's
+    // connections in frozen queries too, and requests would wait for the pool instead.
     const frozenApp = await createTestApp(
-      {},
+      { WEBHOOK_WORKER_POLL_MS: '0', IMPORT_WORKER_POLL_MS: '0' },
       openPostgres(via.toString(), { poolSize: 2, queryTimeoutMs: 800 }),
     )
     try {

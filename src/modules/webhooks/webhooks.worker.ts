@@ -131,6 +131,9 @@ export function startWebhookWorker(
 
   async function deliverDue(): Promise<number> {
     const due = await repository.claimDue(DELIVERY_BATCH, options.timeoutMs + 30_000)
+    // Attempts go out side by side; their outcomes are written one at a time, so that a batch
+    // takes one connection of the pool, not one per delivery (requests need the others).
+    let writing: Promise<unknown> = Promise.resolve()
     await Promise.all(
       due.map(async (delivery) => {
         const timer = attemptSeconds.startTimer()
@@ -145,16 +148,20 @@ export function startWebhookWorker(
         )
         timer()
         attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed' })
-        await repository.finishAttempt(
-          delivery,
-          result.ok
-            ? result
-            : {
-                ...result,
-                retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
-                retryHours: options.retryHours,
-              },
+        const recorded = writing.then(() =>
+          repository.finishAttempt(
+            delivery,
+            result.ok
+              ? result
+              : {
+                  ...result,
+                  retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
+                  retryHours: options.retryHours,
+                },
+          ),
         )
+        writing = recorded.catch(() => undefined)
+        await recorded
         log.debug(
           { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
           'webhook delivery attempted',
