@@ -123,13 +123,17 @@ export function createWebhooksRepository(db: Kysely<DB>) {
           locked_until = now() + make_interval(secs => ${leaseMs / 1000})
         from webhooks w
         where d.id in (
-            select id from webhook_deliveries
-            where next_attempt_at <= now()
-              and (status = 'pending' or (status = 'delivering' and locked_until < now()))
-            order by next_attempt_at
+            -- Only enabled subscriptions' deliveries: a disabled one's wait, and must not fill
+            -- the batch in front of the others.
+            select due.id from webhook_deliveries due
+            join webhooks enabled on enabled.id = due.webhook_id and enabled.enabled
+            where due.next_attempt_at <= now()
+              and (due.status = 'pending'
+                or (due.status = 'delivering' and due.locked_until < now()))
+            order by due.next_attempt_at
             limit ${limit}
-            for update skip locked)
-          and w.id = d.webhook_id and w.enabled
+            for update of due skip locked)
+          and w.id = d.webhook_id
         returning d.*, w.url, w.secret`.execute(db)
       return result.rows
     },

@@ -3,6 +3,7 @@
 // a while, redirects, scope, and a subscription disabled after failing for the whole retry window.
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
@@ -265,6 +266,22 @@ describe('deliveries', () => {
     expect(refused[0]!.lastError).toMatch(/redirect to another host/)
     expect(elsewhere.received).toHaveLength(0)
     await t.admin().delete(`/v1/webhooks/${away.id}`).expect(204)
+  })
+
+  it('does not let a paused subscription’s backlog hold back the others', async () => {
+    const paused = await receiver()
+    const stuck = await subscribe(paused.url, ['meeting.*'])
+    await t.admin().patch(`/v1/webhooks/${stuck.id}`).send({ enabled: false }).expect(200)
+    // More due deliveries than a batch takes, all of the paused subscription.
+    await sql`insert into webhook_deliveries (webhook_id, change_id, event_type, payload, next_attempt_at)
+      select ${stuck.id}::uuid, -n, 'meeting.created', '{}'::jsonb, now() - interval '1 minute'
+      from generate_series(1, 120) n`.execute(t.database.db)
+    const r = await receiver()
+    await subscribe(r.url, ['meeting.created'])
+    await meeting()
+    await r.waitFor(1)
+    expect(paused.received).toHaveLength(0)
+    await t.admin().delete(`/v1/webhooks/${stuck.id}`).expect(204)
   })
 
   it('gives up on a receiver that does not answer within WEBHOOK_TIMEOUT_MS, and retries', async () => {
