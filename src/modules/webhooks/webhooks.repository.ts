@@ -138,31 +138,30 @@ export function createWebhooksRepository(db: Kysely<DB>) {
       return result.rows
     },
 
-    /** The outcome of an attempt, unless another process took the delivery over meanwhile. */
-    finishAttempt: async (
+    /**
+     * The successful attempts of a batch, in one statement; an attempt another process took over
+     * meanwhile (its lease ran out) is left to that process.
+     */
+    finishSucceeded: async (done: { id: string; attempts: number; status: number }[]) => {
+      if (done.length === 0) return
+      await sql`
+        with done as (
+          update webhook_deliveries d set status = 'succeeded', delivered_at = now(),
+            last_response_status = o.status, last_error = null,
+            next_attempt_at = null, locked_until = null
+          from unnest(${done.map((o) => o.id)}::uuid[], ${done.map((o) => o.attempts)}::int[],
+            ${done.map((o) => o.status)}::int[]) as o(id, attempts, status)
+          where d.id = o.id and d.status = 'delivering' and d.attempts = o.attempts
+          returning d.webhook_id)
+        update webhooks w set failing_since = null
+        where w.id in (select webhook_id from done) and w.failing_since is not null`.execute(db)
+    },
+
+    /** A failed attempt: retried later, or failed for good past the retry window. */
+    finishFailed: async (
       d: Pick<DeliveryRow, 'id' | 'attempts'>,
-      outcome:
-        | { ok: true; status: number }
-        | {
-            ok: false
-            status: number | null
-            error: string
-            retryInMs: number
-            retryHours: number
-          },
+      outcome: { status: number | null; error: string; retryInMs: number; retryHours: number },
     ) => {
-      if (outcome.ok) {
-        return sql<{ webhook_id: string }>`
-          with done as (
-            update webhook_deliveries set status = 'succeeded', delivered_at = now(),
-              last_response_status = ${outcome.status}, last_error = null,
-              next_attempt_at = null, locked_until = null
-            where id = ${d.id} and status = 'delivering' and attempts = ${d.attempts}
-            returning webhook_id)
-          update webhooks w set failing_since = null from done
-          where w.id = done.webhook_id and w.failing_since is not null
-          returning w.id as webhook_id`.execute(db)
-      }
       // Past the retry window the delivery fails for good, and a subscription that has failed
       // for as long is disabled: it says why until someone enables it again.
       return sql<{ webhook_id: string }>`

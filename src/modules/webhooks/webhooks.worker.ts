@@ -131,10 +131,7 @@ export function startWebhookWorker(
 
   async function deliverDue(): Promise<number> {
     const due = await repository.claimDue(DELIVERY_BATCH, options.timeoutMs + 30_000)
-    // Attempts go out side by side; their outcomes are written one at a time, so that a batch
-    // takes one connection of the pool, not one per delivery (requests need the others).
-    let writing: Promise<unknown> = Promise.resolve()
-    await Promise.all(
+    const results = await Promise.all(
       due.map(async (delivery) => {
         const timer = attemptSeconds.startTimer()
         const result = await attemptDelivery(
@@ -148,26 +145,28 @@ export function startWebhookWorker(
         )
         timer()
         attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed' })
-        const recorded = writing.then(() =>
-          repository.finishAttempt(
-            delivery,
-            result.ok
-              ? result
-              : {
-                  ...result,
-                  retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
-                  retryHours: options.retryHours,
-                },
-          ),
-        )
-        writing = recorded.catch(() => undefined)
-        await recorded
         log.debug(
           { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
           'webhook delivery attempted',
         )
+        return { delivery, result }
       }),
     )
+    // Outcomes are written in one statement for the successes and one per failure, one at a
+    // time: a batch holds one connection of the pool (requests need the others).
+    await repository.finishSucceeded(
+      results.flatMap(({ delivery, result }) =>
+        result.ok ? [{ id: delivery.id, attempts: delivery.attempts, status: result.status }] : [],
+      ),
+    )
+    for (const { delivery, result } of results) {
+      if (result.ok) continue
+      await repository.finishFailed(delivery, {
+        ...result,
+        retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
+        retryHours: options.retryHours,
+      })
+    }
     return due.length
   }
 
