@@ -10191,7 +10191,10 @@ export interface operations {
     createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended write (e.g. a UUID). A retry with the same key and body replays the first response; the same key with another body is refused (422). Kept 24 hours. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10215,6 +10218,8 @@ export interface operations {
                 headers: {
                     /** @description The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it. */
                     etag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "idempotent-replayed"?: string;
                     /** @description Where the resource (or the queued import) is. */
                     location?: string;
                     /** @description Requests allowed a minute for this key. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
+import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
 import { IfMatchHeaders, NotModified } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
@@ -45,6 +46,8 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
   app.addHook('onRequest', requireRole('admin'))
 
   app.post('', {
+    // A creation sent again (a lost answer) with its Idempotency-Key gets the same subscription.
+    config: { idempotent: true },
     schema: {
       operationId: 'createWebhook',
       description: [
@@ -53,6 +56,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
       ].join('\n\n'),
       tags,
       summary: 'Subscribe a URL to changes (the signing secret is shown once)',
+      headers: IdempotencyHeaders,
       body: CreateWebhookBody,
       response: { 201: CreatedWebhookSchema, ...problemResponses(403, 422) },
     },

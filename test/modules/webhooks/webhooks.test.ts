@@ -105,6 +105,21 @@ describe('webhook subscriptions', () => {
     expect(JSON.stringify(audit.body)).not.toContain(created.body.secret)
   })
 
+  it('creates one subscription for a creation sent twice with one Idempotency-Key', async () => {
+    const send = () =>
+      t
+        .admin()
+        .post('/v1/webhooks')
+        .set('idempotency-key', 'tinh-89-hook-1')
+        .send({ url: 'https://tinh.example.vn/again', events: ['*'] })
+    const first = await send().expect(201)
+    const again = await send().expect(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.body).toEqual(first.body)
+    const listed = (await t.admin().get('/v1/webhooks?limit=1000')).body.items as { url: string }[]
+    expect(listed.filter((w) => w.url === 'https://tinh.example.vn/again')).toHaveLength(1)
+  })
+
   it('refuses bad subscriptions with 400/422 and non-admins with 403, creating nothing', async () => {
     const before = (await t.admin().get('/v1/webhooks?limit=1000')).body.items.length
     const bad = [
