@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createAntqClient } from '../../clients/typescript/index.js'
+import { followChanges } from '../../clients/typescript/changes.js'
 import { renameFirstCommune } from '../../clients/typescript/example.js'
 import { generateClientTypes } from '../../src/http/openapi-client.js'
 import { ADMIN_KEY, createTestApp, type TestApp } from '../support/app.js'
@@ -42,5 +43,32 @@ describe('clients/typescript', () => {
     })
     expect(again.response.status).toBe(412)
     expect(again.error).toMatchObject({ code: 'PRECONDITION_FAILED' })
+  })
+
+  it('follows the change feed: changes as they commit, in order, until stopped', async () => {
+    const client = createAntqClient({ baseUrl, apiKey: ADMIN_KEY })
+    const now = (await client.GET('/v1/changes', { params: { query: { after: 'now' } } })).data!
+    const stop = new AbortController()
+    const seen: string[] = []
+    const following = (async () => {
+      for await (const change of followChanges(client, {
+        after: now.nextCursor,
+        entity: ['meeting'],
+        wait: 2,
+        signal: stop.signal,
+      })) {
+        seen.push(change.entityId)
+        if (seen.length === 2) stop.abort()
+      }
+    })()
+    const ids: string[] = []
+    for (const attendees of [5, 6]) {
+      const { data } = await client.POST('/v1/meetings', {
+        body: { unitRef: d.hamlet.code, format: 'forum', heldOn: '2018-05-10', attendees },
+      })
+      ids.push(data!.id)
+    }
+    await following
+    expect(seen).toEqual(ids)
   })
 })
