@@ -11,6 +11,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('events', sql`text[]`, (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('secret', 'text', (c) => c.notNull())
+    // After a rotation the old secret also signs, until it expires: receivers switch unhurried.
+    .addColumn('previous_secret', 'text')
+    .addColumn('previous_secret_expires_at', 'timestamptz')
     .addColumn('created_by', 'uuid')
     .addColumn('scope_unit_id', 'uuid', (c) => c.references('units.id'))
     .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))

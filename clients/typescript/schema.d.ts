@@ -719,6 +719,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook’s signing secret (the old one keeps signing for a day)
+         * @description Admin only. A new signing secret, shown in this answer only. For 24 hours the previous secret signs every delivery too (`webhook-signature` then carries both signatures, as the Standard Webhooks specification allows), so that receivers can switch without losing a delivery. If-Match is checked when sent.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     change: {
@@ -1103,6 +1123,11 @@ export interface components {
             failingSince: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description After a secret rotation: until when the previous secret signs deliveries too (a second signature in `webhook-signature`).
+             */
+            previousSecretExpiresAt: string | null;
             /** @description The scope of the key that created the subscription: only changes in this subtree (and national ones) are sent. Null: everything. */
             scopeUnit: {
                 code: string;
@@ -2096,6 +2121,11 @@ export interface components {
             failingSince: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description After a secret rotation: until when the previous secret signs deliveries too (a second signature in `webhook-signature`).
+             */
+            previousSecretExpiresAt: string | null;
             /** @description The scope of the key that created the subscription: only changes in this subtree (and national ones) are sent. Null: everything. */
             scopeUnit: {
                 code: string;
@@ -11300,6 +11330,231 @@ export interface operations {
             };
             /** @description Conflicts with the current state. */
             409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the change is based on. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CreatedWebhook. */
+            200: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag. */
+            412: {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;

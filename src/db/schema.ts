@@ -245,6 +245,8 @@ export interface WebhooksTable {
   events: string[]
   description: string | null
   secret: string
+  previous_secret: string | null
+  previous_secret_expires_at: Timestamp | null
   created_by: string | null
   scope_unit_id: string | null
   enabled: Generated<boolean>

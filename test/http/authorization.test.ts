@@ -470,6 +470,15 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
     ok: 412,
   },
   {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}/rotate-secret`,
+    headers: STALE,
+    ok: 412,
+  },
+  {
     id: 'deleteWebhook',
     method: 'DELETE',
     role: 'admin',

@@ -81,6 +81,19 @@ export function createWebhooksRepository(db: Kysely<DB>) {
         .where('id', '=', id)
         .execute(),
 
+    /** A new secret; the current one keeps signing too for `graceHours`. */
+    rotateSecret: (id: string, secret: string, graceHours: number, tx: Kysely<DB>) =>
+      tx
+        .updateTable('webhooks')
+        .set({
+          previous_secret: sql`secret`,
+          previous_secret_expires_at: sql`now() + make_interval(secs => ${graceHours * 3600})`,
+          secret,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .execute(),
+
     delete: (id: string, tx: Kysely<DB>) =>
       tx.deleteFrom('webhooks').where('id', '=', id).execute(),
 
@@ -117,7 +130,7 @@ export function createWebhooksRepository(db: Kysely<DB>) {
      * and attempts whose lease ran out (their process died). Each is leased for `leaseMs`.
      */
     claimDue: async (limit: number, leaseMs: number) => {
-      const result = await sql<DeliveryRow & { url: string; secret: string }>`
+      const result = await sql<DeliveryRow & { url: string; secrets: string[] }>`
         update webhook_deliveries d
         set status = 'delivering', attempts = d.attempts + 1, last_attempt_at = now(),
           locked_until = now() + make_interval(secs => ${leaseMs / 1000})
@@ -134,7 +147,9 @@ export function createWebhooksRepository(db: Kysely<DB>) {
             limit ${limit}
             for update of due skip locked)
           and w.id = d.webhook_id
-        returning d.*, w.url, w.secret`.execute(db)
+        returning d.*, w.url, array_remove(array[w.secret,
+          case when w.previous_secret_expires_at > now() then w.previous_secret end], null)
+          as secrets`.execute(db)
       return result.rows
     },
 

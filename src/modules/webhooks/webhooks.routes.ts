@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { askingOf, requireRole } from '../../http/caller.js'
-import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
+import { etagOf, sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
 import { IfMatchHeaders, NotModified } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { created } from '../../http/replies.js'
 import {
   CreatedWebhookSchema,
   CreateWebhookBody,
@@ -17,11 +17,27 @@ import {
   WebhookListQuery,
   WebhookPage,
   WebhookParams,
+  type Webhook,
   WebhookSchema,
 } from './webhooks.schemas.js'
-import { toDelivery, toWebhook, type WebhooksService } from './webhooks.service.js'
+import {
+  SECRET_GRACE_HOURS,
+  toDelivery,
+  toWebhook,
+  type WebhooksService,
+} from './webhooks.service.js'
 
 const tags = ['webhooks']
+
+/**
+ * A subscription with its secret (shown once), tagged with the ETag of what GET shows (without
+ * it), so that the answer's ETag works as If-Match for the next change.
+ */
+function sendWithSecret(reply: FastifyReply, webhook: Webhook & { secret: string }) {
+  const shown: Partial<typeof webhook> = { ...webhook }
+  delete shown.secret
+  return reply.header('etag', etagOf(shown)).send(webhook)
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -62,7 +78,10 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const webhook = await webhooks.create(request.body, askingOf(request))
-      return created(reply, `/v1/webhooks/${webhook.id}`, webhook)
+      return sendWithSecret(
+        reply.code(201).header('location', `/v1/webhooks/${webhook.id}`),
+        webhook,
+      )
     },
   })
 
@@ -120,6 +139,26 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
       )
       if (request.body.enabled === true) onDue()
       return sendTagged(reply, webhook)
+    },
+  })
+
+  app.post('/:id/rotate-secret', {
+    schema: {
+      operationId: 'rotateWebhookSecret',
+      description: `Admin only. A new signing secret, shown in this answer only. For ${SECRET_GRACE_HOURS} hours the previous secret signs every delivery too (\`webhook-signature\` then carries both signatures, as the Standard Webhooks specification allows), so that receivers can switch without losing a delivery. If-Match is checked when sent.`,
+      tags,
+      summary: 'Rotate a webhook’s signing secret (the old one keeps signing for a day)',
+      params: WebhookParams,
+      headers: IfMatchHeaders,
+      response: { 200: CreatedWebhookSchema, ...problemResponses(403, 404, 412) },
+    },
+    handler: async (request, reply) => {
+      const found = await webhooks.find(request.params.id, request.caller)
+      const webhook = await webhooks.rotateSecret(
+        { found, ifMatch: request.headers['if-match'] },
+        askingOf(request),
+      )
+      return sendWithSecret(reply, webhook)
     },
   })
 

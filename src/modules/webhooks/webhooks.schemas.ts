@@ -67,6 +67,10 @@ export const WebhookSchema = Type.Object(
       { type: 'string' },
       'Why the subscription was disabled (after failing for `WEBHOOK_RETRY_HOURS`, or by a PATCH).',
     ),
+    previousSecretExpiresAt: nullable(
+      { type: 'string', format: 'date-time' },
+      'After a secret rotation: until when the previous secret signs deliveries too (a second signature in `webhook-signature`).',
+    ),
     failingSince: nullable(
       { type: 'string', format: 'date-time' },
       'The first failed attempt since the last success; null while deliveries succeed.',

@@ -8,7 +8,8 @@ export interface Attempt {
   /** The delivery's id: `webhook-id`, the same on every retry. */
   id: string
   url: string
-  secret: string
+  /** Each signs: the current secret, and the previous one for a while after a rotation. */
+  secrets: readonly string[]
   body: string
 }
 
@@ -34,7 +35,10 @@ export async function attemptDelivery(
     'user-agent': 'antq-api-webhooks',
     'webhook-id': attempt.id,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': new Webhook(attempt.secret).sign(attempt.id, sentAt, attempt.body),
+    // Several signatures, space-separated, as the specification allows during a rotation.
+    'webhook-signature': attempt.secrets
+      .map((secret) => new Webhook(secret).sign(attempt.id, sentAt, attempt.body))
+      .join(' '),
   }
   const signal = AbortSignal.timeout(options.timeoutMs)
   let url = origin

@@ -36,6 +36,11 @@ export const toWebhook = (row: WebhookRow): Webhook => ({
       : null,
   enabled: row.enabled,
   disabledReason: row.disabled_reason,
+  previousSecretExpiresAt:
+    row.previous_secret_expires_at !== null &&
+    new Date(row.previous_secret_expires_at).getTime() > Date.now()
+      ? iso(row.previous_secret_expires_at)
+      : null,
   failingSince: iso(row.failing_since),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
@@ -55,6 +60,9 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
   deliveredAt: iso(row.delivered_at),
   payload: row.payload as DeliveryPayload,
 })
+
+/** How long the previous secret keeps signing after a rotation. */
+export const SECRET_GRACE_HOURS = 24
 
 /** A new signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes, base64. */
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
@@ -150,6 +158,29 @@ export function createWebhooksService(
     })
   }
 
+  /** A new signing secret; the current one signs too for SECRET_GRACE_HOURS. */
+  async function rotateSecret(
+    { found, ifMatch }: ConditionalRemoval<WebhookRow>,
+    { actor }: Asking,
+  ) {
+    const secret = newSecret()
+    const webhook = await db.transaction().execute(async (tx) => {
+      const current = await lockMatching(repository.lock(found.id, tx), ifMatch, toWebhook)
+      await repository.rotateSecret(current.id, secret, SECRET_GRACE_HOURS, tx)
+      const rotated = toWebhook((await repository.find(current.id, tx))!)
+      await recordAudit(tx, actor, {
+        action: 'update',
+        entity: 'webhook',
+        entityId: current.id,
+        unitId: current.scope_unit_id,
+        before: toWebhook(current),
+        after: rotated,
+      })
+      return rotated
+    })
+    return { ...webhook, secret }
+  }
+
   async function remove({ found, ifMatch }: ConditionalRemoval<WebhookRow>, { actor }: Asking) {
     await db.transaction().execute(async (tx) => {
       const current = await lockMatching(repository.lock(found.id, tx), ifMatch, toWebhook)
@@ -189,7 +220,7 @@ export function createWebhooksService(
     return toDelivery(row)
   }
 
-  return { find, create, patch, remove, list, retry, repository }
+  return { find, create, patch, rotateSecret, remove, list, retry, repository }
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>

@@ -138,7 +138,7 @@ export function startWebhookWorker(
           {
             id: delivery.id,
             url: delivery.url,
-            secret: delivery.secret,
+            secrets: delivery.secrets,
             body: JSON.stringify(delivery.payload),
           },
           options,

@@ -211,6 +211,37 @@ describe('deliveries', () => {
     expect(r.received).toHaveLength(1)
   })
 
+  it('rotates the secret: both sign for a while, so receivers switch without a gap', async () => {
+    const r = await receiver()
+    const created = await t
+      .admin()
+      .post('/v1/webhooks')
+      .send({ url: r.url, events: ['meeting.created'] })
+      .expect(201)
+    const path = `/v1/webhooks/${created.body.id}`
+    // The creation's ETag is the subscription's (the secret is not part of it).
+    expect((await t.admin().get(path)).headers.etag).toBe(created.headers.etag)
+    const rotated = await t
+      .admin()
+      .post(`${path}/rotate-secret`)
+      .set('if-match', created.headers.etag!)
+      .expect(200)
+    expect(rotated.body.secret).toMatch(/^whsec_/)
+    expect(rotated.body.secret).not.toBe(created.body.secret)
+    expect(Date.parse(rotated.body.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(
+      23 * 3600_000,
+    )
+    await t.admin().post(`${path}/rotate-secret`).set('if-match', created.headers.etag!).expect(412)
+    await meeting()
+    const [got] = await r.waitFor(1)
+    expect(got!.headers['webhook-signature']!.split(' ')).toHaveLength(2)
+    for (const secret of [created.body.secret, rotated.body.secret])
+      expect(new Webhook(secret).verify(got!.body, got!.headers)).toMatchObject({
+        type: 'meeting.created',
+      })
+    await t.admin().delete(path).expect(204)
+  })
+
   it('retries after receiver errors with the same webhook-id until one succeeds', async () => {
     let calls = 0
     const r = await receiver(0, () => ({ status: ++calls <= 2 ? 503 : 200 }))
