@@ -9,10 +9,12 @@ import { type Kysely, sql } from 'kysely'
 // after its writes commit (a NOTIFY inside the writing transaction would take PostgreSQL's
 // database-wide notify lock through every commit, serialising them: a quarter of the write rate).
 export async function up(db: Kysely<any>): Promise<void> {
+  // A change is its audit event (whose `after` is the record it shows), placed in the feed by its
+  // transaction: the feed's position is (txid, audit_event_id), its one ordered index.
   await db.schema
     .createTable('changes')
-    .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('txid', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`))
+    .addColumn('audit_event_id', 'bigint', (c) => c.notNull())
     .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
@@ -20,10 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unit_id', 'uuid')
     .addColumn('unit_code', 'text')
     .addColumn('unit_path', sql`ltree`)
-    .addColumn('data', 'jsonb')
-    .addColumn('audit_event_id', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('changes_pkey', ['txid', 'audit_event_id'])
     .execute()
-  await db.schema.createIndex('changes_order_idx').on('changes').columns(['txid', 'id']).execute()
   await db.schema
     .createIndex('changes_occurred_at_idx')
     .on('changes')
@@ -34,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function copy_audit_events_to_changes() returns trigger language plpgsql as $$
     begin
       insert into changes
-        (occurred_at, entity, entity_id, action, unit_id, unit_code, unit_path, data, audit_event_id)
+        (occurred_at, entity, entity_id, action, unit_id, unit_code, unit_path, audit_event_id)
       select a.occurred_at, a.entity, a.entity_id,
         case a.action when 'create' then 'created' when 'update' then 'updated'
           when 'delete' then 'deleted' when 'apply' then 'applied'
@@ -45,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         coalesce(u.path, case when a.entity = 'unit' and a.action = 'delete' then
           coalesce((select p.path from units p where p.id = (a.before->>'parentId')::uuid),
             ''::ltree) || text2ltree(replace(a.entity_id, '-', '')) end),
-        a.after, a.id
+        a.id
       from inserted a
       left join units u
         on u.id = coalesce(a.unit_id, case when a.entity = 'unit' then a.entity_id::uuid end)

@@ -212,8 +212,7 @@ export interface ImportRowError {
 }
 
 export interface ChangesTable {
-  id: Generated<string>
-  /** The writing transaction's id (xid8), as text: the feed's order and cursor. */
+  /** The writing transaction's id (xid8), as text: with the audit event, the feed's position. */
   txid: ColumnType<string, never, never>
   occurred_at: Date
   entity: string
@@ -222,7 +221,6 @@ export interface ChangesTable {
   unit_id: string | null
   unit_code: string | null
   unit_path: string | null
-  data: unknown
   audit_event_id: string
 }
 

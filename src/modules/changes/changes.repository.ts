@@ -87,9 +87,9 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
   }>`
     with h as materialized (select ${feedHorizon} as xmin),
     scanned as materialized (
-      select c.* from changes c, h
-      where c.txid < h.xmin and (c.txid, c.id) > ${after}
-      order by c.txid, c.id limit ${SCAN_WINDOW}),
+      select c.*, c.audit_event_id as id from changes c, h
+      where c.txid < h.xmin and (c.txid, c.audit_event_id) > ${after}
+      order by c.txid, c.audit_event_id limit ${SCAN_WINDOW}),
     page as (
       select * from scanned c where ${sql.join(filters, sql` and `)}
       order by c.txid, c.id limit ${f.limit}),
@@ -98,13 +98,15 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
       (select json_agg(json_build_object(
           'txid', p.txid::text, 'id', p.id, 'entity', p.entity, 'entityId', p.entity_id,
           'action', p.action, 'unitId', p.unit_id, 'unitCode', p.unit_code,
-          'occurredAt', ${isoTimestamp(sql.ref('p.occurred_at'))}, 'data', p.data)
-          order by p.txid, p.id) from page p) as items,
+          'occurredAt', ${isoTimestamp(sql.ref('p.occurred_at'))}, 'data', a.after)
+          order by p.txid, p.id)
+        from page p join audit_events a on a.id = p.id) as items,
       (select count(*) from scanned)::int as scanned,
       (select txid::text from last) as last_txid,
       (select id from last) as last_id,
       h.xmin::text as horizon,
-      exists (select 1 from changes c where c.txid >= h.xmin and (c.txid, c.id) > ${after})
+      exists (select 1 from changes c
+        where c.txid >= h.xmin and (c.txid, c.audit_event_id) > ${after})
         as pending,
       ${after} < (s.pruned_txid, s.pruned_id) as expired
     from h cross join change_feed_state s`.execute(db)
@@ -131,12 +133,12 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
 export async function pruneChanges(db: Kysely<DB>, retentionDays: number): Promise<number> {
   const result = await sql<{ deleted: number }>`
     with last as (
-      select c.txid, c.id from changes c
+      select c.txid, c.audit_event_id as id from changes c
       where c.occurred_at < now() - make_interval(days => ${retentionDays})
-      order by c.txid desc, c.id desc limit 1),
+      order by c.txid desc, c.audit_event_id desc limit 1),
     gone as (
-      delete from changes c using last where (c.txid, c.id) <= (last.txid, last.id)
-      returning c.id),
+      delete from changes c using last where (c.txid, c.audit_event_id) <= (last.txid, last.id)
+      returning c.audit_event_id),
     moved as (
       update change_feed_state s set pruned_txid = last.txid, pruned_id = last.id
       from last where s.id = 1 returning s.id)
