@@ -699,6 +699,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show one delivery of a webhook
+         * @description Admin only. One delivery: its status, attempts, the receiver’s last answer, the next attempt, and the payload as sent.
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{id}/deliveries/{deliveryId}/retry": {
         parameters: {
             query?: never;
@@ -11082,6 +11102,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Malformed request or invalid parameters. */
+            400: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. */
+            403: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or outside the key’s scope). */
+            404: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            414: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "retry-after"?: number;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WebhookDelivery. */
+            200: {
+                headers: {
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             /** @description Malformed request or invalid parameters. */

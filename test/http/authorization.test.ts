@@ -496,6 +496,14 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
     ok: 200,
   },
   {
+    id: 'getWebhookDelivery',
+    method: 'GET',
+    role: 'admin',
+    access: 'read',
+    url: (at) => `/v1/webhooks/${at.webhook}/deliveries/00000000-0000-4000-8000-000000000000`,
+    ok: 404,
+  },
+  {
     id: 'retryWebhookDelivery',
     method: 'POST',
     role: 'admin',

@@ -208,6 +208,22 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
+  app.get('/:id/deliveries/:deliveryId', {
+    schema: {
+      operationId: 'getWebhookDelivery',
+      description:
+        'Admin only. One delivery: its status, attempts, the receiver’s last answer, the next attempt, and the payload as sent.',
+      tags,
+      summary: 'Show one delivery of a webhook',
+      params: DeliveryParams,
+      response: { 200: DeliverySchema, ...problemResponses(403, 404) },
+    },
+    handler: async (request) => {
+      const webhook = await webhooks.find(request.params.id, request.caller)
+      return toDelivery(await webhooks.delivery(webhook, request.params.deliveryId))
+    },
+  })
+
   app.post('/:id/deliveries/:deliveryId/retry', {
     schema: {
       operationId: 'retryWebhookDelivery',

@@ -203,14 +203,20 @@ export function createWebhooksService(
     })
   }
 
+  /** The subscription's delivery, or 404. */
+  async function delivery(webhook: WebhookRow, deliveryId: string) {
+    const found = await repository.findDelivery(webhook.id, deliveryId)
+    if (!found) throw notFound(`No delivery ${deliveryId} for this webhook.`, 'DELIVERY_NOT_FOUND')
+    return found
+  }
+
   async function retry(webhook: WebhookRow, deliveryId: string) {
     if (!webhook.enabled)
       throw conflict(
         'WEBHOOK_DISABLED',
         `Webhook ${webhook.id} is disabled (${webhook.disabled_reason ?? 'no reason given'}); enable it first.`,
       )
-    const found = await repository.findDelivery(webhook.id, deliveryId)
-    if (!found) throw notFound(`No delivery ${deliveryId} for this webhook.`, 'DELIVERY_NOT_FOUND')
+    await delivery(webhook, deliveryId)
     const row = await repository.retry(deliveryId)
     if (!row)
       throw conflict(
@@ -220,7 +226,7 @@ export function createWebhooksService(
     return toDelivery(row)
   }
 
-  return { find, create, patch, rotateSecret, remove, list, retry, repository }
+  return { find, create, patch, rotateSecret, remove, list, delivery, retry, repository }
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>

@@ -207,6 +207,12 @@ describe('deliveries', () => {
       attempts: 1,
       lastResponseStatus: 204,
     })
+    const shown = await t
+      .admin()
+      .get(`/v1/webhooks/${hook.id}/deliveries/${delivery!.id}`)
+      .expect(200)
+    expect(shown.body).toEqual(delivery)
+    expect(shown.body.payload).toEqual(JSON.parse(got!.body))
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(r.received).toHaveLength(1)
   })
