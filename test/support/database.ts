@@ -45,3 +45,12 @@ export function openSecondPool(database: Database): Database | undefined {
   const url = (database as Database & { url?: string }).url
   return url ? openPostgres(url, { poolSize: 4 }) : undefined
 }
+
+/**
+ * The database without its `close`, for a second app over it (two apps stand for two processes
+ * of the service), or for an app whose closing stands for a process that stops.
+ */
+export const withoutClose = (database: Database): Database => ({
+  ...database,
+  close: async () => {},
+})

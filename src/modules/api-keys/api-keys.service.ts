@@ -7,7 +7,7 @@ import type { Asking, Caller } from '../../http/caller.js'
 import { today } from '../../http/dates.js'
 import { forbidden, notFound, unprocessable } from '../../http/errors.js'
 import { recordAudit } from '../audit/index.js'
-import type { UnitsService } from '../units/index.js'
+import { toScopeUnit, type UnitsService } from '../units/index.js'
 import { type ApiKeyRow, createApiKeysRepository } from './api-keys.repository.js'
 import type { ApiKey, CreateApiKey } from './api-keys.schemas.js'
 import { generateKey, hashKey, keyPrefix } from './api-keys.secrets.js'
@@ -18,15 +18,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     name: row.name,
     role: row.role,
     scope: row.scope_unit_id,
-    scopeUnit:
-      row.scope_unit_id && row.scope_code && row.scope_name && row.scope_kind
-        ? {
-            id: row.scope_unit_id,
-            code: row.scope_code,
-            name: row.scope_name,
-            kind: row.scope_kind,
-          }
-        : null,
+    scopeUnit: toScopeUnit(row),
     source: row.source ?? row.id,
     keyPrefix: row.key_prefix,
     createdAt: row.created_at.toISOString(),

@@ -14,6 +14,7 @@ export const AUDIT_ENTITIES = [
   'import',
   'webhook',
 ] as const
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number]
 
 export const AuditEventSchema = Type.Object(
   {

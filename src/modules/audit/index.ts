@@ -6,3 +6,4 @@ export {
   type AuditEntry,
 } from './audit.repository.js'
 export { auditRoutes } from './audit.routes.js'
+export { AUDIT_ENTITIES, type AuditEntity } from './audit.schemas.js'

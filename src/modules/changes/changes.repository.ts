@@ -34,8 +34,6 @@ export interface ChangeRead {
   next: Position
   /** The scan window filled before the page did: more changes may match further on. */
   more: boolean
-  /** The oldest transaction still running: `after=now` starts here. */
-  horizon: string
   /** Changes exist past `after` that are not visible yet (an older transaction still runs). */
   pending: boolean
   /** `after` lies before changes that retention deleted: the reader may have missed some. */
@@ -68,6 +66,12 @@ export const feedHorizon = sql<string>`(
     pg_snapshot_xmax(snap.s))
   from (select pg_current_snapshot() as s) snap)`
 
+/** Where `after=now` starts: every change visible now lies before it. */
+export async function currentHorizon(db: Kysely<DB>): Promise<string> {
+  const result = await sql<{ horizon: string }>`select ${feedHorizon}::text as horizon`.execute(db)
+  return result.rows[0]!.horizon
+}
+
 export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<ChangeRead> {
   const filters = [sql`true`]
   if (f.entities && f.entities.length > 0)
@@ -81,7 +85,6 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
     scanned: number
     last_txid: string | null
     last_id: number | null
-    horizon: string
     pending: boolean
     expired: boolean
   }>`
@@ -104,7 +107,6 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
       (select count(*) from scanned)::int as scanned,
       (select txid::text from last) as last_txid,
       (select id from last) as last_id,
-      h.xmin::text as horizon,
       exists (select 1 from changes c
         where c.txid >= h.xmin and (c.txid, c.audit_event_id) > ${after})
         as pending,
@@ -120,7 +122,6 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
     // A full page goes on after its last change; otherwise every change scanned was considered.
     next: full ? rows[rows.length - 1]! : lastScanned,
     more: !full && row.scanned === SCAN_WINDOW,
-    horizon: row.horizon,
     pending: row.pending,
     expired: row.expired,
   }

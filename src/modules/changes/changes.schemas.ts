@@ -1,17 +1,16 @@
 import Type, { type Static } from 'typebox'
 import { MAX_LIMIT } from '../../http/pagination.js'
+import { AUDIT_ENTITIES, type AuditEntity } from '../audit/index.js'
 
-/** What the feed carries: the records integrating systems keep copies of. */
-export const FEED_ENTITIES = [
-  'unit',
-  'unit-change',
-  'unit-import',
-  'certification',
-  'meeting',
-  'reeducation',
-  'campaign',
-  'import',
-] as const
+/**
+ * What the feed carries: every audited record but the service's own settings (API keys, webhook
+ * subscriptions). The feed's trigger (migration 20261129T180000) lists the same entities.
+ */
+const NOT_IN_FEED = ['api-key', 'webhook'] as const
+export const FEED_ENTITIES = AUDIT_ENTITIES.filter(
+  (e): e is Exclude<AuditEntity, (typeof NOT_IN_FEED)[number]> =>
+    !(NOT_IN_FEED as readonly string[]).includes(e),
+)
 export type FeedEntity = (typeof FEED_ENTITIES)[number]
 
 /** The audit action of a write, in the past tense of an event name (`meeting.created`). */

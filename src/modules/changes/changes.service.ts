@@ -7,7 +7,7 @@ import { today } from '../../http/dates.js'
 import { gone } from '../../http/errors.js'
 import type { UnitsService } from '../units/index.js'
 import { cursorOf, type Position, positionOf, START } from './changes.position.js'
-import { type ChangeRow, readChanges } from './changes.repository.js'
+import { type ChangeRow, currentHorizon, readChanges } from './changes.repository.js'
 import type { Change } from './changes.schemas.js'
 import type { ChangeSignal } from './changes.signal.js'
 
@@ -39,29 +39,29 @@ export function createChangesService(db: Kysely<DB>, units: UnitsService, signal
   async function list(q: ChangesQuery, caller: Caller | null, abort: AbortSignal) {
     const underPath = q.under ? (await units.resolve(q.under, today(), caller)).path : undefined
     const scopePath = await units.scopePathOf(caller)
-    let after: Position | 'now' =
-      q.after === undefined ? START : q.after === 'now' ? 'now' : positionOf(q.after)
+    // `now`: everything visible now is behind the reader; what commits from here on is ahead.
+    let after: Position =
+      q.after === undefined
+        ? START
+        : q.after === 'now'
+          ? { txid: await currentHorizon(db), id: 0 }
+          : positionOf(q.after)
     const deadline = Date.now() + q.wait * 1000
     for (;;) {
       const read = await readChanges(db, {
-        after: after === 'now' ? START : after,
+        after,
         limit: q.limit,
         entities: q.entity,
         underPath,
         scopePath,
       })
-      let next = read.next
-      let rows = read.rows
-      if (after === 'now') {
-        // Everything visible now is behind the reader; what commits from here on is ahead.
-        next = { txid: read.horizon, id: 0 }
-        rows = []
-      } else if (read.expired && q.after !== undefined) {
+      // Without `after` the reader starts from the oldest change kept, whatever was deleted.
+      if (read.expired && q.after !== undefined)
         throw gone(
           'CURSOR_EXPIRED',
           'Changes after this cursor are older than the feed keeps; read the records again, then follow the feed from after=now.',
         )
-      }
+      const { rows, next } = read
       const remaining = deadline - Date.now()
       if (rows.length > 0 || read.more || remaining <= 0 || abort.aborted)
         return { items: rows.map(toChange), nextCursor: cursorOf(next) }

@@ -30,6 +30,17 @@ export const toUnitSummary = (row: Pick<UnitFields, 'id' | 'code' | 'name' | 'ki
   kind: row.kind,
 })
 
+/** The summary of a scope unit joined as `scope_*` columns (keys, subscriptions); null: none. */
+export const toScopeUnit = (row: {
+  scope_unit_id: string | null
+  scope_code: string | null
+  scope_name: string | null
+  scope_kind: UnitKind | null
+}): UnitSummary | null =>
+  row.scope_unit_id && row.scope_code && row.scope_name && row.scope_kind
+    ? { id: row.scope_unit_id, code: row.scope_code, name: row.scope_name, kind: row.scope_kind }
+    : null
+
 /** 422 unless the unit was valid at some time in [from, to] (inclusive). */
 export function assertValidDuring(
   unit: UnitFields,

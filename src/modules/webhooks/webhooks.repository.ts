@@ -3,13 +3,13 @@
 // due deliveries likewise, each claim leased for a while so that a process that dies mid-attempt
 // leaves the delivery to another once the lease runs out.
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely'
-import type { DB, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
+import type { DB, UnitKind, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import { feedHorizon } from '../changes/index.js'
 
 export type WebhookRow = Selectable<WebhooksTable> & {
   scope_code: string | null
   scope_name: string | null
-  scope_kind: string | null
+  scope_kind: UnitKind | null
   scope_path: string | null
 }
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>

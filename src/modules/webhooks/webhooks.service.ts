@@ -2,12 +2,12 @@
 // created it: a scoped admin sees, changes and receives only what lies in its subtree.
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { DB, UnitKind } from '../../db/schema.js'
+import type { DB } from '../../db/schema.js'
 import { type Asking, type Caller } from '../../http/caller.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import { recordAudit } from '../audit/index.js'
-import type { UnitsService } from '../units/index.js'
+import { toScopeUnit, type UnitsService } from '../units/index.js'
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository.js'
 import type {
   CreateWebhook,
@@ -25,15 +25,7 @@ export const toWebhook = (row: WebhookRow): Webhook => ({
   url: row.url,
   events: row.events,
   description: row.description,
-  scopeUnit:
-    row.scope_unit_id && row.scope_code && row.scope_name && row.scope_kind
-      ? {
-          id: row.scope_unit_id,
-          code: row.scope_code,
-          name: row.scope_name,
-          kind: row.scope_kind as UnitKind,
-        }
-      : null,
+  scopeUnit: toScopeUnit(row),
   enabled: row.enabled,
   disabledReason: row.disabled_reason,
   previousSecretExpiresAt:
@@ -82,10 +74,10 @@ export function createWebhooksService(
       ])
   }
 
+  // A subscription without a scope (made by an unscoped key) is seen by unscoped keys only.
   const inScope = (row: WebhookRow, scopePath: string | null) =>
     scopePath === null ||
-    (row.scope_path !== null &&
-      (row.scope_path === scopePath || row.scope_path.startsWith(`${scopePath}.`)))
+    (row.scope_path !== null && units.inScope({ path: row.scope_path }, scopePath))
 
   /** The subscription, or 404 when there is none the caller may see. */
   async function find(id: string, caller: Caller | null, tx: Kysely<DB> = db) {
@@ -123,28 +115,18 @@ export function createWebhooksService(
     return { ...webhook, secret }
   }
 
-  async function patch(
-    { found, body, ifMatch }: ConditionalChange<WebhookRow, PatchWebhook>,
+  /**
+   * One change of a subscription: locked and matched against If-Match, written by `write`, read
+   * back and audited with before and after.
+   */
+  function update(
+    { found, ifMatch }: ConditionalRemoval<WebhookRow>,
     { actor }: Asking,
+    write: (current: WebhookRow, tx: Kysely<DB>) => Promise<unknown>,
   ) {
-    assertTarget(body.url)
     return db.transaction().execute(async (tx) => {
       const current = await lockMatching(repository.lock(found.id, tx), ifMatch, toWebhook)
-      await repository.update(
-        current.id,
-        {
-          ...(body.url !== undefined ? { url: body.url } : {}),
-          ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
-          ...(body.description !== undefined ? { description: body.description } : {}),
-          ...(body.enabled === true
-            ? { enabled: true, disabled_reason: null, failing_since: null }
-            : {}),
-          ...(body.enabled === false && current.enabled
-            ? { enabled: false, disabled_reason: `Disabled by ${actor.name}.` }
-            : {}),
-        },
-        tx,
-      )
+      await write(current, tx)
       const webhook = toWebhook((await repository.find(current.id, tx))!)
       await recordAudit(tx, actor, {
         action: 'update',
@@ -158,26 +140,34 @@ export function createWebhooksService(
     })
   }
 
+  function patch(change: ConditionalChange<WebhookRow, PatchWebhook>, asking: Asking) {
+    const { body } = change
+    assertTarget(body.url)
+    return update(change, asking, (current, tx) =>
+      repository.update(
+        current.id,
+        {
+          ...(body.url !== undefined ? { url: body.url } : {}),
+          ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.enabled === true
+            ? { enabled: true, disabled_reason: null, failing_since: null }
+            : {}),
+          ...(body.enabled === false && current.enabled
+            ? { enabled: false, disabled_reason: `Disabled by ${asking.actor.name}.` }
+            : {}),
+        },
+        tx,
+      ),
+    )
+  }
+
   /** A new signing secret; the current one signs too for SECRET_GRACE_HOURS. */
-  async function rotateSecret(
-    { found, ifMatch }: ConditionalRemoval<WebhookRow>,
-    { actor }: Asking,
-  ) {
+  async function rotateSecret(change: ConditionalRemoval<WebhookRow>, asking: Asking) {
     const secret = newSecret()
-    const webhook = await db.transaction().execute(async (tx) => {
-      const current = await lockMatching(repository.lock(found.id, tx), ifMatch, toWebhook)
-      await repository.rotateSecret(current.id, secret, SECRET_GRACE_HOURS, tx)
-      const rotated = toWebhook((await repository.find(current.id, tx))!)
-      await recordAudit(tx, actor, {
-        action: 'update',
-        entity: 'webhook',
-        entityId: current.id,
-        unitId: current.scope_unit_id,
-        before: toWebhook(current),
-        after: rotated,
-      })
-      return rotated
-    })
+    const webhook = await update(change, asking, (current, tx) =>
+      repository.rotateSecret(current.id, secret, SECRET_GRACE_HOURS, tx),
+    )
     return { ...webhook, secret }
   }
 

@@ -5,18 +5,14 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
-import type { Database } from '../../../src/db/database.js'
 import { ADMIN_KEY, createTestApp } from '../../support/app.js'
-import { onServer, openTestDatabase } from '../../support/database.js'
+import { onServer, openTestDatabase, withoutClose } from '../../support/database.js'
 import { createDistrict } from '../../support/factories.js'
 import { eventually, type Receiver, startReceiver } from '../../support/receiver.js'
 
 const FAST = { WEBHOOK_WORKER_POLL_MS: '100', WEBHOOK_RETRY_BASE_MS: '100' }
 const receivers: Receiver[] = []
 afterAll(() => Promise.all(receivers.map((r) => r.close())))
-
-/** The database without its `close`: an app closing stands for a process that stops. */
-const surviving = (database: Database): Database => ({ ...database, close: async () => {} })
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -36,7 +32,7 @@ const meetingAt = (unitRef: string, i: number) => ({
 describe('webhook deliveries across processes', () => {
   it('sends what was pending when the process stopped, after it starts again', async () => {
     const database = await openTestDatabase()
-    const first = await createTestApp(FAST, surviving(database))
+    const first = await createTestApp(FAST, withoutClose(database))
     const port = await freePort() // nobody listens there yet: the receiver is down
     const d = await createDistrict(first, '65')
     const hook = await first
