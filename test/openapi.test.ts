@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from '@jest/globals'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { generateOpenApiJson } from '../src/http/openapi-export.js'
+import { generateOpenApiJson } from '../src/openapi-export.js'
 
 const committedPath = new URL('../openapi/openapi.json', import.meta.url)
 

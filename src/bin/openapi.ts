@@ -2,7 +2,7 @@
 // types (clients/typescript/schema.d.ts) from that document.
 import { writeFile } from 'node:fs/promises'
 import { generateClientTypes } from '../http/openapi-client.js'
-import { generateOpenApiJson } from '../http/openapi-export.js'
+import { generateOpenApiJson } from '../openapi-export.js'
 
 const document = new URL('../../openapi/openapi.json', import.meta.url)
 const clientTypes = new URL('../../clients/typescript/schema.d.ts', import.meta.url)

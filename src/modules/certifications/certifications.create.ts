@@ -8,7 +8,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { lockKeyCall } from '../../db/locks.js'
 import type { Actor } from '../../http/caller.js'
-import { auditCreatedRow } from '../audit/index.js'
+import { auditCreatedRow } from '../../records/index.js'
 import { toCertification } from './certifications.mapper.js'
 import type { CertificationRow, CertificationValues } from './certifications.repository.js'
 

@@ -3,7 +3,7 @@
 // would count again.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
 
 export async function exportCertifications(
   filter: ExportFilter,

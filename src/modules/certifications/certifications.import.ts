@@ -16,8 +16,9 @@ import {
   checkEach,
   splitChanges,
   transactionNow,
-} from '../imports/index.js'
-import type { UnitRow, UnitsService } from '../units/index.js'
+} from '../../records/index.js'
+import type { UnitsService } from '../units/index.js'
+import type { UnitRow } from '../../records/index.js'
 import { toCertification } from './certifications.mapper.js'
 import type { CertificationRow, CertificationValues } from './certifications.repository.js'
 import { PutCertificationBody, YearSchema } from './certifications.schemas.js'

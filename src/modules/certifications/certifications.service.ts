@@ -13,8 +13,9 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
-import { type UnitRow, type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
+import { recordAudit } from '../../records/index.js'
+import { type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
+import { type UnitRow } from '../../records/index.js'
 import { insertFirstCertification } from './certifications.create.js'
 import { toCertification } from './certifications.mapper.js'
 import {

@@ -7,7 +7,7 @@ import { today } from '../../http/dates.js'
 import { badRequest } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import type { UnitsService } from '../units/index.js'
-import type { DatasetImporter, ExportFilter, ExportKey } from './imports.dataset.js'
+import type { DatasetImporter, ExportFilter, ExportKey } from '../../records/index.js'
 import { EXPORT_FORMATS, exportFormatOf, exportStream } from './exports.formats.js'
 import { ExportQuery, ImportParams } from './imports.schemas.js'
 

@@ -10,7 +10,7 @@ import { streamArray } from 'stream-json/streamers/stream-array.js'
 import type { TObject, TSchema } from 'typebox'
 import { HttpProblem, badRequest } from '../../http/errors.js'
 import { MAX_JSON_DEPTH, jsonDepth } from '../../http/json-body.js'
-import type { ImportRecord } from './imports.dataset.js'
+import type { ImportRecord } from '../../records/index.js'
 
 export const IMPORT_MEDIA_TYPES = {
   'text/csv': 'csv',

@@ -8,7 +8,7 @@ import { sendProblem } from '../../http/error-handler.js'
 import { notFound } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import type { DatasetImporter } from './imports.dataset.js'
+import type { DatasetImporter } from '../../records/index.js'
 import { IMPORT_MEDIA_TYPES, type ImportMediaType, notUtf8 } from './imports.formats.js'
 import { toImport } from './imports.mapper.js'
 import {

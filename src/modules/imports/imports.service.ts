@@ -11,14 +11,14 @@ import { lockKey } from '../../db/locks.js'
 import type { DB, ImportCaller, ImportCounts, ImportRowError } from '../../db/schema.js'
 import type { Asking, Caller } from '../../http/caller.js'
 import { HttpProblem, conflict } from '../../http/errors.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import type {
   Checked,
   DatasetImporter,
   ImportContext,
   ImportRecord,
   Outcome,
-} from './imports.dataset.js'
+} from '../../records/index.js'
 import {
   BodyMeter,
   type ImportMediaType,

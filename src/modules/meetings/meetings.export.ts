@@ -2,7 +2,7 @@
 // A meeting recorded without an externalId is exported with none (an import needs one).
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
 
 export async function exportMeetings(
   filter: ExportFilter,

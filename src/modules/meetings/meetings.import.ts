@@ -17,8 +17,9 @@ import {
   checkEach,
   splitChanges,
   transactionNow,
-} from '../imports/index.js'
-import type { UnitRow, UnitsService } from '../units/index.js'
+} from '../../records/index.js'
+import type { UnitsService } from '../units/index.js'
+import type { UnitRow } from '../../records/index.js'
 import { toMeeting } from './meetings.mapper.js'
 import type { MeetingRow } from './meetings.repository.js'
 import { type CreateMeeting, CreateMeetingBody } from './meetings.schemas.js'

@@ -7,15 +7,15 @@ import { cleanText, today } from '../../http/dates.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import {
   ADMINISTRATIVE_KINDS,
   COMMUNE_LEVEL_KINDS,
-  type UnitRow,
   type UnitsService,
   assertKind,
   assertValidDuring,
 } from '../units/index.js'
+import { type UnitRow } from '../../records/index.js'
 import { insertMeetingInOneStatement } from './meetings.create.js'
 import { toMeeting } from './meetings.mapper.js'
 import {

@@ -2,7 +2,7 @@
 // period, unit code and id; `period` one period exactly, `year` every period of that year.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
 
 export async function exportReeducation(
   filter: ExportFilter,

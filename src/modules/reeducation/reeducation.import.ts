@@ -16,8 +16,9 @@ import {
   checkEach,
   splitChanges,
   transactionNow,
-} from '../imports/index.js'
-import type { UnitRow, UnitsService } from '../units/index.js'
+} from '../../records/index.js'
+import type { UnitsService } from '../units/index.js'
+import type { UnitRow } from '../../records/index.js'
 import { toReeducation } from './reeducation.mapper.js'
 import type { Period } from './reeducation.periods.js'
 import type { ReeducationRow, ReeducationValues } from './reeducation.repository.js'

@@ -12,14 +12,14 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import {
-  type UnitRow,
   COMMUNE_LEVEL_KINDS,
   type UnitsService,
   assertKind,
   assertValidDuring,
 } from '../units/index.js'
+import { type UnitRow } from '../../records/index.js'
 import { insertFirstReeducation } from './reeducation.create.js'
 import { sortedBreakdown, toReeducation } from './reeducation.mapper.js'
 import { type Period, parsePeriod } from './reeducation.periods.js'

@@ -2,7 +2,7 @@
 // import's columns, parents before children (by code path), so that the file imports as it is.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../imports/index.js'
+import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
 
 export async function exportUnits(
   filter: ExportFilter,

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { cleanText } from '../../http/dates.js'
 import type { Actor } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import type { GsoFile } from './units.reference-files.js'
 import { type UnitRow, unitInsertValues, validOn } from './units.repository.js'
 

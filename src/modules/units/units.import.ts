@@ -15,7 +15,7 @@ import {
   type ImportRecord,
   auditImported,
   rowErrorsOf,
-} from '../imports/index.js'
+} from '../../records/index.js'
 import { toUnit } from './units.mapper.js'
 import type { UnitRow } from './units.repository.js'
 import { type CreateUnit, NewUnitFields } from './units.schemas.js'

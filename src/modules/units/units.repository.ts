@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
-import type { DB, UnitKind, UnitsTable } from '../../db/schema.js'
-import { UUID_PATTERN } from '../../http/dates.js'
+import { type Kysely, sql } from 'kysely'
+import type { DB, UnitKind } from '../../db/schema.js'
+import { type UnitRow, namedBy, validOn } from '../../records/index.js'
 
-export type UnitRow = Selectable<UnitsTable>
+export { type UnitRow, namedBy, validOn }
 
 /** The columns a unit's representation (toUnit) is made of. */
 export type UnitOutputRow = Pick<
@@ -23,24 +23,6 @@ export type UnitOutputRow = Pick<
 
 /** ltree label of a unit id (labels may not contain '-' on PostgreSQL 15). */
 export const pathLabel = (id: string) => id.replaceAll('-', '')
-
-/**
- * SQL: the unit is valid on `date` (both bounds inclusive, null = open). Written as comparisons
- * rather than `daterange(...) @> date`: for a prepared statement the planner cannot estimate the
- * range form and picked the code-overlap index, reading every unit of the country for one page.
- */
-export const validOn = (date: string | RawBuilder<unknown>, alias?: string) => {
-  const from = sql.ref(alias ? `${alias}.valid_from` : 'valid_from')
-  const to = sql.ref(alias ? `${alias}.valid_to` : 'valid_to')
-  const day = typeof date === 'string' ? sql`${date}::date` : date
-  return sql<boolean>`(${from} is null or ${from} <= ${day}) and (${to} is null or ${to} >= ${day})`
-}
-
-/** SQL: the unit a ref names on `date`: an id (any case), else a code valid that day. */
-export const namedBy = (ref: string, date: string, alias: string) =>
-  UUID_PATTERN.test(ref)
-    ? sql<boolean>`${sql.ref(`${alias}.id`)} = ${ref.toLowerCase()}::uuid`
-    : sql<boolean>`${sql.ref(`${alias}.code`)} = ${ref} and ${validOn(date, alias)}`
 
 export interface NewUnit {
   id?: string

@@ -12,7 +12,7 @@ import {
   unprocessable,
 } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import { insertUnitInOneStatement } from './units.create.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { describeValidity, toUnit } from './units.mapper.js'

@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.js'
 import { type Asking, type Caller } from '../../http/caller.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
-import { recordAudit } from '../audit/index.js'
+import { recordAudit } from '../../records/index.js'
 import { toScopeUnit, type UnitsService } from '../units/index.js'
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository.js'
 import type {

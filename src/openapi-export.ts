@@ -1,8 +1,8 @@
 // The OpenAPI document as the code defines it, without a database or a port: the app is built
 // over a database that compiles queries and never runs them.
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
-import { openNoDatabase } from '../db/database.js'
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { openNoDatabase } from './db/database.js'
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)

@@ -1,0 +1,34 @@
+// The records kernel: what the feature modules share to read, check, write and audit records —
+// code resolution as of a date, row checks, audit writes and batches, export paging. It sits below
+// every module and imports none of them.
+export type {
+  Checked,
+  DatasetImporter,
+  ExportFilter,
+  ExportKey,
+  ExportPage,
+  ImportContext,
+  ImportRecord,
+  ImportRowError,
+  Outcome,
+} from './dataset.js'
+export { belowAll, toExportPage } from './export-paging.js'
+export {
+  UnitCodeColumn,
+  assertWroteAll,
+  changedMeanwhile,
+  checkEach,
+  checkRow,
+  rowErrorsOf,
+  splitChanges,
+  transactionNow,
+} from './row-checks.js'
+export {
+  type AuditEntry,
+  auditCreatedRow,
+  auditCreation,
+  auditImported,
+  recordAudit,
+  recordAuditBatch,
+} from './audit.js'
+export { type UnitRow, namedBy, validOn } from './unit-refs.js'
