@@ -70,6 +70,9 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     genReqId: requestIdOf,
     logController: new RequestLog(),
     bodyLimit: config.bodyLimitBytes,
+    // No time limit on a plugin's start: every plugin here is an async function (none can forget
+    // to call done), and on a busy machine the docs page alone took longer than the default 10 s.
+    pluginTimeout: 0,
     // Path parameters are codes and ids of at most 64 characters, as the schemas say.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 },
     frameworkErrors,
