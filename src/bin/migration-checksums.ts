@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises'
 import { CHECKSUMS_FILE, committedChecksums, currentChecksums } from '../db/migration-checksums.js'
 
-const committed = await committedChecksums().catch(() => ({}))
+const committed: Record<string, string> = await committedChecksums().catch(() => ({}))
 const current = await currentChecksums()
 const edited = Object.keys(committed).filter((f) => current[f] !== committed[f])
 const added = Object.keys(current).filter((f) => !(f in committed))
