@@ -6431,6 +6431,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {

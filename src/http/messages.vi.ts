@@ -35,6 +35,8 @@ export const VI_DETAILS: Record<string, string> = {
   CERTIFICATION_WITHDRAWN: 'Kết quả công nhận của năm này đã bị thu hồi.',
   CHANGED_DURING_IMPORT:
     'Một bản ghi trong tệp đã bị thay đổi trong lúc nhập; chưa có dữ liệu nào được ghi. Hãy gửi lại tệp.',
+  CHANGED_DURING_WRITE:
+    'Đơn vị hoặc bản ghi đã bị thay đổi trong lúc ghi; chưa có dữ liệu nào được ghi. Hãy gửi lại yêu cầu.',
   CHECK_VIOLATION: 'Một giá trị vi phạm quy tắc của dữ liệu.',
   CHILDREN_NEED_A_SUCCESSOR:
     'Còn đơn vị trực thuộc có hiệu lực sau ngày thay đổi nhưng không có đơn vị kế thừa duy nhất để chuyển sang; hãy sắp xếp các đơn vị đó trước hoặc gửi children: "close".',

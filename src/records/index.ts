@@ -16,6 +16,7 @@ export { belowAll, toExportPage } from './export-paging.js'
 export {
   UnitCodeColumn,
   assertWroteAll,
+  changedDuringWrite,
   changedMeanwhile,
   checkEach,
   checkRow,
@@ -32,3 +33,14 @@ export {
   recordAuditBatch,
 } from './audit.js'
 export { type UnitRow, namedBy, validOn } from './unit-refs.js'
+export {
+  type FieldSpec,
+  type Fields,
+  type SqlType,
+  apiValuesOf,
+  columnRefs,
+  columnsOf,
+  jsonPairs,
+  selectedAs,
+  unnestArrays,
+} from './fields.js'

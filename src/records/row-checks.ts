@@ -52,6 +52,13 @@ export const changedMeanwhile = () =>
     'A record of this file was written by someone else while the file was being imported; nothing was written. Send the file again.',
   )
 
+/** A single write refused by its writer although its checks pass: a unit or record changed. */
+export const changedDuringWrite = () =>
+  conflict(
+    'CHANGED_DURING_WRITE',
+    'The unit or the record changed while this write was being made; nothing was written. Send it again.',
+  )
+
 /**
  * The first steps of checking a batch, alike for every record dataset: a row whose unit did not
  * resolve is refused with that problem; the others go through `check` (the single-item write's

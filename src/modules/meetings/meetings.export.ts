@@ -2,7 +2,14 @@
 // A meeting recorded without an externalId is exported with none (an import needs one).
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
+import {
+  type ExportFilter,
+  type ExportKey,
+  belowAll,
+  selectedAs,
+  toExportPage,
+} from '../../records/index.js'
+import { WRITTEN_FIELDS } from './meetings.record.js'
 
 export async function exportMeetings(
   filter: ExportFilter,
@@ -11,11 +18,7 @@ export async function exportMeetings(
   db: Kysely<DB>,
 ) {
   const { rows } = await sql<{ sort_key: ExportKey }>`
-    select m.external_id as "externalId", u.code as "unitCode", m.format, m.held_on as "heldOn",
-      m.attendees, m.forms_distributed as "formsDistributed", m.forms_returned as "formsReturned",
-      m.opinions_received as "opinionsReceived",
-      m.opinions_answered_on_site as "opinionsAnsweredOnSite",
-      m.opinions_referred as "opinionsReferred", m.tips_received as "tipsReceived", m.note,
+    select m.external_id as "externalId", u.code as "unitCode", ${selectedAs(WRITTEN_FIELDS, 'm')},
       json_build_array(m.held_on, m.id) as sort_key
     from meetings m join units u on u.id = m.unit_id
     where ${belowAll(filter.underPaths, 'u')}

@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, MeetingsTable, UnitKind } from '../../db/schema.js'
 
 export type MeetingRow = Selectable<MeetingsTable> & {
@@ -7,7 +7,6 @@ export type MeetingRow = Selectable<MeetingsTable> & {
   unit_kind: UnitKind
   unit_path: string
 }
-export type MeetingValues = Omit<Insertable<MeetingsTable>, 'id' | 'created_at' | 'updated_at'>
 
 export interface MeetingListParams {
   limit: number
@@ -51,28 +50,6 @@ export function createMeetingsRepository(db: Kysely<DB>) {
         .where('source', '=', source)
         .where('external_id', '=', externalId)
         .executeTakeFirst(),
-
-    /** Inserts, returning the row with the fields of its unit, which the caller holds. */
-    insert: async (
-      unit: { code: string; name: string; kind: UnitKind; path: string },
-      values: MeetingValues,
-      tx: Kysely<DB>,
-    ): Promise<MeetingRow> => ({
-      ...(await tx.insertInto('meetings').values(values).returningAll().executeTakeFirstOrThrow()),
-      unit_code: unit.code,
-      unit_name: unit.name,
-      unit_kind: unit.kind,
-      unit_path: unit.path,
-    }),
-
-    update: async (id: string, values: Partial<MeetingValues>, tx: Kysely<DB>) => {
-      await tx
-        .updateTable('meetings')
-        .set({ ...values, updated_at: sql`now()` })
-        .where('id', '=', id)
-        .execute()
-      return (await findById(id, tx))!
-    },
 
     delete: (id: string, tx: Kysely<DB>) =>
       tx.deleteFrom('meetings').where('id', '=', id).execute(),

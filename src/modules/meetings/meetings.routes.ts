@@ -14,7 +14,7 @@ import {
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
-import { toMeeting } from './meetings.mapper.js'
+import { toMeeting } from './meetings.record.js'
 import {
   CreateMeetingBody,
   MeetingIdParams,
@@ -113,7 +113,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       params: MeetingIdParams,
       headers: IfMatchRequiredHeaders,
       body: PatchMeetingBody,
-      response: { 200: MeetingSchema, ...problemResponses(403, 404, 412, 422, 428) },
+      response: { 200: MeetingSchema, ...problemResponses(403, 404, 409, 412, 422, 428) },
     },
     handler: async (request, reply) => {
       const current = await service.find(request.params.id, request.caller, 'write')

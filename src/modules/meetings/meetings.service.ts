@@ -1,53 +1,35 @@
 // The rules of meetings: forums at hamlets or commune-level units, consultations at any
-// administrative unit; the unit as of the day held; never in the future; one meeting per
-// (source, externalId). Every write is audited.
+// administrative unit (HOST_KINDS); the unit as of the day held; never in the future; one meeting
+// per (source, externalId). Every write goes through the one writer (meetings.writer.ts), which
+// applies the unit rules in the database and audits; when it refuses, the checks below say why.
 import type { Kysely } from 'kysely'
-import type { DB, UnitKind } from '../../db/schema.js'
+import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../../records/index.js'
-import {
-  ADMINISTRATIVE_KINDS,
-  COMMUNE_LEVEL_KINDS,
-  type UnitsService,
-  assertKind,
-  assertValidDuring,
-} from '../units/index.js'
-import { type UnitRow } from '../../records/index.js'
-import { insertMeetingInOneStatement } from './meetings.create.js'
-import { toMeeting } from './meetings.mapper.js'
-import {
-  type MeetingRow,
-  type MeetingValues,
-  createMeetingsRepository,
-} from './meetings.repository.js'
+import { type UnitRow, changedDuringWrite, recordAudit } from '../../records/index.js'
+import { type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
+import { HOST_KINDS, MEASURES, toMeeting } from './meetings.record.js'
+import { type MeetingRow, createMeetingsRepository } from './meetings.repository.js'
 import type { CreateMeeting, Meeting, PatchMeeting } from './meetings.schemas.js'
+import { type MeetingValues, writeMeetings } from './meetings.writer.js'
 
-const HOST_KINDS: Record<Meeting['format'], readonly UnitKind[]> = {
-  forum: ['hamlet', ...COMMUNE_LEVEL_KINDS],
-  consultation: ADMINISTRATIVE_KINDS,
-}
+const text = (value: string | null | undefined) => (value ? cleanText(value) || null : null)
 
-export const MEASURES = [
-  ['attendees', 'attendees'],
-  ['formsDistributed', 'forms_distributed'],
-  ['formsReturned', 'forms_returned'],
-  ['opinionsReceived', 'opinions_received'],
-  ['opinionsAnsweredOnSite', 'opinions_answered_on_site'],
-  ['opinionsReferred', 'opinions_referred'],
-  ['tipsReceived', 'tips_received'],
-] as const
-
-function measuresOf(body: PatchMeeting): Partial<MeetingValues> {
-  const values: Partial<Record<(typeof MEASURES)[number][1], number | null>> = {}
-  for (const [field, column] of MEASURES) {
-    const value = body[field]
+/** The values a write stores: the body's, over `current` where the body leaves a field out. */
+export function valuesOf(body: PatchMeeting, current?: MeetingValues): MeetingValues {
+  const values = { ...current } as Record<string, string | number | null>
+  if (body.format !== undefined) values.format = body.format
+  if (body.heldOn !== undefined) values.held_on = body.heldOn
+  for (const [field, { column }] of Object.entries(MEASURES)) {
+    const value = body[field as keyof typeof MEASURES]
+    // A new meeting records null for a measure left out; a PATCH keeps the stored one.
     if (value !== undefined) values[column] = value
+    else if (!current) values[column] = null
   }
-  // attendees is never null: the schema requires an integer for it.
-  return values as Partial<MeetingValues>
+  if (body.note !== undefined || !current) values.note = text(body.note)
+  return values as MeetingValues
 }
 
 /** 422 unless `unit` may host a meeting of `format` on `heldOn`. */
@@ -110,50 +92,22 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     assertHeldOn(body.heldOn)
     const source = caller?.source ?? 'unknown'
     const externalId = body.externalId ? cleanText(body.externalId) : null
-    const values = {
-      format: body.format,
-      held_on: body.heldOn,
-      attendees: body.attendees,
-      ...measuresOf(body),
-      source,
-      external_id: externalId,
-      note: body.note ? cleanText(body.note) || null : null,
-    }
-    const inserted = await insertMeetingInOneStatement(
+    const scopePath = await units.scopePathOf(caller)
+    const [row] = await writeMeetings(
       db,
-      body.unitRef,
-      HOST_KINDS[body.format],
-      values,
-      await units.scopePathOf(caller),
-      actor,
+      [{ unitRef: body.unitRef, values: valuesOf(body), externalId }],
+      { actor, source, scopePath },
     )
-    if (inserted) return toMeeting(inserted)
-    // Refused: the step-by-step path below finds out why and says so.
-    try {
-      return await db.transaction().execute(async (tx) => {
-        const unit = await hostUnit(body.unitRef, body.heldOn, body.format, caller, tx)
-        if (externalId) {
-          const duplicate = await externalIdConflict(source, externalId, tx)
-          if (duplicate) throw duplicate
-        }
-        const row = await repository.insert(unit, { unit_id: unit.id, ...values }, tx)
-        const meeting = toMeeting(row)
-        await recordAudit(tx, actor, {
-          action: 'create',
-          entity: 'meeting',
-          entityId: row.id,
-          unitId: unit.id,
-          after: meeting,
-        })
-        return meeting
-      })
-    } catch (error) {
-      // Two requests with one externalId at once: the unique index lets one through.
-      if ((error as { code?: string }).code === '23505' && externalId) {
-        throw (await externalIdConflict(source, externalId, db)) ?? error
-      }
-      throw error
+    if (row) return toMeeting(row)
+    // Refused: the unit (missing, outside the scope, of the wrong kind, not valid that day) or
+    // the externalId (already recorded) says why.
+    await hostUnit(body.unitRef, body.heldOn, body.format, caller, db)
+    if (externalId) {
+      const duplicate = await externalIdConflict(source, externalId, db)
+      if (duplicate) throw duplicate
     }
+    // The unit changed between the write and the check: nothing was written.
+    throw changedDuringWrite()
   }
 
   async function patch(
@@ -164,36 +118,24 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
       const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting, {
         required: true,
       })
-      const heldOn = body.heldOn ?? current.held_on
-      const format = body.format ?? current.format
+      const values = valuesOf(body, current)
+      const heldOn = values.held_on as string
       assertHeldOn(heldOn)
-      const unit =
-        body.unitRef !== undefined
-          ? await hostUnit(body.unitRef, heldOn, format, caller, tx)
-          : await hostUnit(current.unit_id, heldOn, format, caller, tx)
-      const row = await repository.update(
-        current.id,
-        {
-          unit_id: unit.id,
-          format,
-          held_on: heldOn,
-          ...measuresOf(body),
-          ...(body.note !== undefined
-            ? { note: body.note ? cleanText(body.note) || null : null }
-            : {}),
-        },
+      const unit = await hostUnit(
+        body.unitRef ?? current.unit_id,
+        heldOn,
+        values.format as Meeting['format'],
+        caller,
         tx,
       )
-      const meeting = toMeeting(row)
-      await recordAudit(tx, actor, {
-        action: 'update',
-        entity: 'meeting',
-        entityId: row.id,
-        unitId: unit.id,
-        before: toMeeting(current),
-        after: meeting,
-      })
-      return meeting
+      const [row] = await writeMeetings(
+        tx,
+        [{ unitRef: unit.id, values, replaces: { id: current.id, updatedAt: current.updated_at } }],
+        { actor, source: current.source, scopePath: await units.scopePathOf(caller, tx) },
+      )
+      // The row is locked and the unit checked in this transaction: the writer cannot refuse.
+      if (!row) throw changedDuringWrite()
+      return toMeeting(row)
     })
   }
 

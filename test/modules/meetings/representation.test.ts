@@ -1,5 +1,6 @@
-// A meeting is written as JSON in two places: toMeeting (reads, responses and their ETags) and
-// meetingJson in SQL (the audit row of a meeting recorded in one statement). Both must agree.
+// A meeting is written as JSON in two places, both derived from its one declaration
+// (meetings.record.ts): toMeeting (reads, responses and their ETags) and meetingJson in SQL (the
+// audit's before and after, which the writer builds from the written rows). Both must agree.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
@@ -52,6 +53,24 @@ describe('the two writings of a meeting', () => {
         before: null,
       })
       expect(events[0]!.after).toEqual(shown.body)
+      // A PATCH goes through the same writer: its audit holds the meeting before and after.
+      const patched = await t
+        .admin()
+        .patch(`/v1/meetings/${response.body.id}`)
+        .set('if-match', shown.headers.etag!)
+        .send({ attendees: 5, note: null, formsReturned: 4 })
+        .expect(200)
+      const after = await t.admin().get(`/v1/meetings/${response.body.id}`).expect(200)
+      expect(patched.body).toEqual(after.body)
+      const update = (
+        await t
+          .admin()
+          .get(`/v1/audit-events?entity=meeting&entityId=${response.body.id}&action=update`)
+          .expect(200)
+      ).body.items
+      expect(update).toHaveLength(1)
+      expect(update[0].before).toEqual(shown.body)
+      expect(update[0].after).toEqual(after.body)
     }
   })
 })
