@@ -98,6 +98,15 @@ export function createWebhooksRepository(db: Kysely<DB>) {
       tx.deleteFrom('webhooks').where('id', '=', id).execute(),
 
     /** Enabled subscriptions no other process is fanning out now, locked for this transaction. */
+    /** Whether any subscription is enabled (one index probe). */
+    anyEnabled: async () =>
+      (await db
+        .selectFrom('webhooks')
+        .select('id')
+        .where('enabled', '=', true)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
+
     claimForFanOut: (tx: Kysely<DB>) =>
       withScope(tx)
         .where('w.enabled', '=', true)

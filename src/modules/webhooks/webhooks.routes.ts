@@ -78,6 +78,8 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const webhook = await webhooks.create(request.body, askingOf(request))
+      // This process now has a subscription to serve: commits wake its fan-out from now on.
+      onDue()
       return sendWithSecret(
         reply.code(201).header('location', `/v1/webhooks/${webhook.id}`),
         webhook,

@@ -6,7 +6,9 @@
 //   written only by the process whose lease it is. A process dying mid-attempt leaves the
 //   delivery to whoever claims it after the lease: the receiver may then get it twice (at least
 //   once), with the same `webhook-id`.
-// Rounds start at every commit that wrote changes (NOTIFY), every `pollMs`, and on `poke`.
+// Rounds start at every commit that wrote changes (NOTIFY), every `pollMs`, and on `poke`. With no
+// enabled subscription at all (as the last poll found) a commit starts none: a write then costs
+// the database nothing here; a subscription another process creates is seen at the next poll.
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, Histogram, type Registry } from 'prom-client'
 import type { Kysely } from 'kysely'
@@ -191,15 +193,32 @@ export function startWebhookWorker(
     fanOuts.poke()
     deliveries.poke()
   }
+  // Whether any subscription is enabled, as the last poll found (true until the first says no).
+  let subscribed = true
+  const poll = () => {
+    repository.anyEnabled().then(
+      (any) => {
+        subscribed = any
+        if (any) poke()
+      },
+      (error: unknown) => log.error({ err: error }, 'webhook poll failed'),
+    )
+  }
 
   const enabled = options.pollMs > 0
-  const timer = enabled ? setInterval(poke, options.pollMs) : undefined
+  const timer = enabled ? setInterval(poll, options.pollMs) : undefined
   timer?.unref()
-  const unsubscribe = enabled ? signal.subscribe(fanOuts.poke) : () => undefined
-  if (enabled) poke()
+  const unsubscribe = enabled
+    ? signal.subscribe(() => {
+        if (subscribed) fanOuts.poke()
+      })
+    : () => undefined
+  if (enabled) poll()
 
   return {
+    // A subscription created, resumed or retried in this process: work at once.
     poke: () => {
+      subscribed = true
       if (enabled) poke()
     },
     stop: async () => {
