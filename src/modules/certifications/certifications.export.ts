@@ -3,7 +3,14 @@
 // would count again.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
+import {
+  type ExportFilter,
+  type ExportKey,
+  belowAll,
+  selectedAs,
+  toExportPage,
+} from '../../records/index.js'
+import { WRITTEN_FIELDS } from './certifications.record.js'
 
 export async function exportCertifications(
   filter: ExportFilter,
@@ -12,9 +19,7 @@ export async function exportCertifications(
   db: Kysely<DB>,
 ) {
   const { rows } = await sql<{ sort_key: ExportKey }>`
-    select u.code as "unitCode", c.year, c.result, c.legal_basis as "legalBasis",
-      c.decision_number as "decisionNumber", c.decision_date as "decisionDate",
-      c.issued_by as "issuedBy", c.movement_rating as "movementRating", c.note,
+    select u.code as "unitCode", c.year, ${selectedAs(WRITTEN_FIELDS, 'c')},
       json_build_array(c.year, u.code, c.id) as sort_key
     from certifications c join units u on u.id = c.unit_id
     where c.withdrawn_at is null and ${belowAll(filter.underPaths, 'u')}

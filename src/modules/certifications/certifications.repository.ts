@@ -57,27 +57,13 @@ export function createCertificationsRepository(db: Kysely<DB>) {
     find: (unitId: string, year: number, tx: Kysely<DB> = db) =>
       withUnit(tx).where('c.unit_id', '=', unitId).where('c.year', '=', year).executeTakeFirst(),
 
-    insert: async (unit: UnitFields, year: number, values: CertificationValues, tx: Kysely<DB>) =>
-      withUnitOf(
-        unit,
-        await tx
-          .insertInto('certifications')
-          .values({ unit_id: unit.id, year, ...values })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      ),
-
-    /** Replaces the record's values; a withdrawn record becomes active again. */
-    replace: async (unit: UnitFields, id: string, values: CertificationValues, tx: Kysely<DB>) =>
-      withUnitOf(
-        unit,
-        await tx
-          .updateTable('certifications')
-          .set({ ...values, withdrawn_at: null, withdrawn_reason: null, updated_at: sql`now()` })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      ),
+    /** The record, locked until the transaction ends. */
+    lock: (unitId: string, year: number, tx: Kysely<DB>) =>
+      withUnit(tx)
+        .where('c.unit_id', '=', unitId)
+        .where('c.year', '=', year)
+        .forUpdate('c')
+        .executeTakeFirst(),
 
     withdraw: async (unit: UnitFields, id: string, reason: string, tx: Kysely<DB>) =>
       withUnitOf(

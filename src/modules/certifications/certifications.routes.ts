@@ -13,7 +13,7 @@ import {
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
-import { toCertification } from './certifications.mapper.js'
+import { toCertification } from './certifications.record.js'
 import { LEGAL_BASES } from './certifications.rules.js'
 import {
   CertificationAsOfQuery,

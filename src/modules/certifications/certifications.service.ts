@@ -2,7 +2,6 @@
 // year, under a legal basis in force that year; replacing needs If-Match; withdrawing keeps a
 // reason. Every write is audited with before and after.
 import type { Kysely } from 'kysely'
-import { lockKey } from '../../db/locks.js'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { notFound, unprocessable } from '../../http/errors.js'
@@ -13,11 +12,11 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../../records/index.js'
+import { changedDuringWrite, recordAudit } from '../../records/index.js'
 import { type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
 import { type UnitRow } from '../../records/index.js'
-import { insertFirstCertification } from './certifications.create.js'
-import { toCertification } from './certifications.mapper.js'
+import { toCertification } from './certifications.record.js'
+import { writeCertifications } from './certifications.writer.js'
 import {
   type CertificationRow,
   type CertificationValues,
@@ -49,6 +48,9 @@ export interface CertificationWithdrawal {
   reason: string
   ifMatch: string | undefined
 }
+
+/** Writers of one record racing at once: each turn round, one of them has written. */
+const MAX_TURNS = 100
 
 export const endOfYear = (year: number) => `${year}-12-31`
 
@@ -144,49 +146,34 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     { caller, actor }: Asking,
   ): Promise<{ created: boolean; certification: Certification }> {
     assertYearBegun(year)
-    // The usual cases need no lock: a record sent again unchanged is answered from what is
-    // stored, and the first record of a year is written in one statement. Anything else (a
-    // replacement, a withdrawn record, a writer racing this one) takes the locked path below,
-    // with the unit and values checked here.
     const unit = await unitFor(ref, year, asOf, caller, 'write')
     const values = checkedValues(unit, year, body)
-    const stored = await repository.find(unit.id, year)
-    if (stored && stored.withdrawn_at === null && sameValues(stored, values)) {
-      const current = toCertification(stored)
-      assertPutPreconditions(preconditions, etagOf(current), true)
-      return { created: false, certification: current }
-    }
-    if (!stored) {
-      assertPutPreconditions(preconditions, undefined, false)
-      const row = await insertFirstCertification(db, unit, year, values, actor)
-      if (row) return { created: true, certification: toCertification(row) }
-    }
-    return db.transaction().execute(async (tx) => {
-      // Writers of one unit's year take turns: the check below sees what the last one wrote.
-      await lockKey(tx, 'certification', unit.id, year)
-      const existing = await repository.find(unit.id, year, tx)
-      const active = existing && existing.withdrawn_at === null ? existing : undefined
-      const before = active ? toCertification(active) : undefined
-      assertPutPreconditions(
-        preconditions,
-        before && etagOf(before),
-        !!active && sameValues(active, values),
+    // Compare and write: the preconditions are checked against the record as read, and the
+    // writer replaces exactly that version (or inserts the first one). Another writer getting in
+    // between makes the write come back empty; the record is then read again and the request
+    // decided against what that writer left. Each turn round means some writer has committed.
+    for (let turn = 0; turn < MAX_TURNS; turn += 1) {
+      const stored = await repository.find(unit.id, year)
+      const active = stored && stored.withdrawn_at === null ? stored : undefined
+      const current = active && toCertification(active)
+      const unchanged = !!active && sameValues(active, values)
+      assertPutPreconditions(preconditions, current && etagOf(current), unchanged)
+      if (unchanged) return { created: false, certification: current! }
+      const [row] = await writeCertifications(
+        db,
+        [
+          {
+            unit,
+            year,
+            values,
+            replaces: stored && { id: stored.id, updatedAt: stored.updated_at },
+          },
+        ],
+        { actor },
       )
-      if (active && sameValues(active, values)) return { created: false, certification: before! }
-      const row = existing
-        ? await repository.replace(unit, existing.id, values, tx)
-        : await repository.insert(unit, year, values, tx)
-      const certification = toCertification(row)
-      await recordAudit(tx, actor, {
-        action: active ? 'update' : 'create',
-        entity: 'certification',
-        entityId: row.id,
-        unitId: unit.id,
-        before: existing ? toCertification(existing) : undefined,
-        after: certification,
-      })
-      return { created: !active, certification }
-    })
+      if (row) return { created: !active, certification: toCertification(row) }
+    }
+    throw changedDuringWrite()
   }
 
   async function withdraw(
@@ -195,8 +182,8 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
   ): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, year, asOf, caller, 'write', tx)
-      await lockKey(tx, 'certification', unit.id, year)
-      const existing = await repository.find(unit.id, year, tx)
+      // Locked: a PUT replacing this version meanwhile waits, then finds it changed.
+      const existing = await repository.lock(unit.id, year, tx)
       if (!existing || existing.withdrawn_at)
         throw notFound(
           `${unit.name} (${unit.code}) has no active certification record for ${year}.`,

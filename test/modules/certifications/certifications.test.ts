@@ -82,8 +82,9 @@ describe('PUT /v1/units/{ref}/certifications/{year}', () => {
       .get(`/v1/audit-events?entity=certification&entityId=${updated.body.id}`)
       .expect(200)
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['create', 'update'])
-    expect(audit.body.items[1].before).toMatchObject({ result: 'certified' })
-    expect(audit.body.items[1].after).toMatchObject({ result: 'not_certified' })
+    // Before and after, as the database builds them, are the record exactly as the API showed it.
+    expect(audit.body.items[1].before).toEqual(current.body)
+    expect(audit.body.items[1].after).toEqual(updated.body)
   })
 
   it('creates only with If-None-Match: * and refuses If-Match on a new record', async () => {
@@ -217,6 +218,13 @@ describe('DELETE: withdrawal with a reason', () => {
     expect(audit.body.items[0].after).toMatchObject({ status: 'withdrawn' })
     const again = await put(d.otherCommune.code, 2018, { result: 'not_certified' }).expect(201)
     expect(again.body).toMatchObject({ status: 'active', withdrawal: null })
+    // Replacing a withdrawn record counts it again: a creation, from the withdrawn record.
+    const revived = await t
+      .admin()
+      .get(`/v1/audit-events?entity=certification&entityId=${again.body.id}&action=create`)
+      .expect(200)
+    expect(revived.body.items.at(-1).before).toEqual(withdrawn.body.items[0])
+    expect(revived.body.items.at(-1).after).toEqual(again.body)
   })
 })
 
