@@ -1,7 +1,12 @@
 // A fresh, migrated database for one test file, on whichever server the run was pointed at.
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { type Database, openPglite, openPostgres } from '../../src/db/database.js'
+import {
+  type Database,
+  type PgliteDatabase,
+  openPglite,
+  openPostgres,
+} from '../../src/db/database.js'
 import { adminQuery, databaseUrlFor } from './postgres-admin.js'
 
 export const onServer = Boolean(process.env.TEST_DATABASE_URL)
@@ -30,11 +35,24 @@ export async function openTestDatabase(
       },
     }
   }
-  const dump = await readFile(process.env.ANTQ_TEST_PGLITE_DUMP ?? '')
   return openPglite({
-    loadDataDir: new Blob([dump]),
+    loadDataDir: await readDump(process.env.ANTQ_TEST_PGLITE_DUMP),
     ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
   })
+}
+
+async function readDump(path: string | undefined): Promise<Blob> {
+  if (!path) throw new Error('no database dump: run the tests with `npm test` (see jest.config.js)')
+  return new Blob([await readFile(path)])
+}
+
+/**
+ * An embedded database as a fresh one starts, before any migration (in `dataDir` when given,
+ * which must not hold one yet): loaded from a dump made once per run instead of running initdb,
+ * which costs seconds.
+ */
+export async function openUnmigratedPglite(dataDir?: string): Promise<PgliteDatabase> {
+  return openPglite({ dataDir, loadDataDir: await readDump(process.env.ANTQ_TEST_PGLITE_EMPTY) })
 }
 
 /**

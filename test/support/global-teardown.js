@@ -1,5 +1,4 @@
-// Drops this run's databases on the server, or removes the embedded database's dump.
-import { rm } from 'node:fs/promises'
+// Drops this run's databases on the server (the embedded database's dumps stay for the next run).
 import pg from 'pg'
 
 export default async function globalTeardown() {
@@ -18,6 +17,4 @@ export default async function globalTeardown() {
       await client.end()
     }
   }
-  if (process.env.ANTQ_TEST_PGLITE_DUMP)
-    await rm(process.env.ANTQ_TEST_PGLITE_DUMP, { force: true })
 }

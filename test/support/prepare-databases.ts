@@ -1,28 +1,44 @@
-// Run once per test run by global-setup.js (through tsx, as Jest's global setup cannot load the
-// app's TypeScript): migrates one database that every test file then copies, and prints where.
-// - PostgreSQL (TEST_DATABASE_URL set): a template database; each file clones it (CREATE DATABASE … TEMPLATE).
-// - Embedded PGlite (default): a dump of a migrated database; each file loads it (~0.5 s).
-import { writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+// Run by global-setup.js (through tsx, as Jest's global setup cannot load the app's TypeScript):
+// makes the migrated databases every test file then copies.
+// - Embedded PGlite: dumps (plain tarballs: gzip would cost every file ~0.3 s) into the folder
+//   named on the command line, of a database as initdb leaves it (`empty.tar`, for the tests of an
+//   unmigrated database and of the embedded database's folder) and migrated (`migrated.tar`, which
+//   each test file loads). global-setup.js keeps them between runs while the migrations stay the same.
+// - PostgreSQL (TEST_DATABASE_URL set): also a migrated template database for this run; each
+//   file clones it (CREATE DATABASE … TEMPLATE). Prints its name.
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { openPglite, openPostgres } from '../../src/db/database.js'
+import { gunzipSync } from 'node:zlib'
+import { openPglite, openPostgres, type PgliteDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { adminQuery, databaseUrlFor } from './postgres-admin.js'
 
-const runId = process.argv[2] ?? 'local'
+const [runId = 'local', folder = 'dumps'] = process.argv.slice(2)
 const serverUrl = process.env.TEST_DATABASE_URL
+
+async function writeDump(database: PgliteDatabase, name: string) {
+  await writeFile(
+    join(folder, name),
+    gunzipSync(Buffer.from(await (await database.dump()).arrayBuffer())),
+  )
+}
+
+const output: Record<string, string> = {}
+if (!existsSync(join(folder, 'migrated.tar'))) {
+  await mkdir(folder, { recursive: true })
+  const embedded = await openPglite()
+  await writeDump(embedded, 'empty.tar')
+  await migrateToLatest(embedded.db)
+  await writeDump(embedded, 'migrated.tar')
+  await embedded.close()
+}
 if (serverUrl) {
   const template = `antq_test_${runId}_template`
   await adminQuery(serverUrl, `create database ${template}`)
   const database = openPostgres(databaseUrlFor(serverUrl, template), { poolSize: 1 })
   await migrateToLatest(database.db)
   await database.close()
-  console.log(JSON.stringify({ ANTQ_TEST_TEMPLATE: template }))
-} else {
-  const database = await openPglite()
-  await migrateToLatest(database.db)
-  const dumpPath = join(tmpdir(), `antq-test-${runId}.tar.gz`)
-  await writeFile(dumpPath, Buffer.from(await (await database.dump()).arrayBuffer()))
-  await database.close()
-  console.log(JSON.stringify({ ANTQ_TEST_PGLITE_DUMP: dumpPath }))
+  output.ANTQ_TEST_TEMPLATE = template
 }
+console.log(JSON.stringify(output))

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { buildApp } from '../../../src/app.js'
 import { loadConfig } from '../../../src/config.js'
-import { openPglite } from '../../../src/db/database.js'
 import { createTestApp, type TestApp } from '../../support/app.js'
+import { openUnmigratedPglite } from '../../support/database.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('operations endpoints', () => {
 
   it('GET /readyz answers 503 naming the migrations a database still lacks', async () => {
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {
-      database: await openPglite(),
+      database: await openUnmigratedPglite(),
     })
     const response = await app.inject({ method: 'GET', url: '/readyz' })
     await app.close()
