@@ -51,7 +51,7 @@ beforeAll(async () => {
     )
     if (response.status !== 200) throw new Error(`${dataset}: ${JSON.stringify(response.body)}`)
   }
-}, 120_000)
+})
 afterAll(() => Promise.all([oneByOne?.close(), imported?.close()]))
 
 describe('Chợ Mới 2018 imported as files', () => {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   await loadChoMoiUnits(t)
   await recordChoMoi2018(t)
   await recordNoise(t)
-}, 120_000)
+})
 afterAll(() => t.close())
 
 /** Every item of a list, following cursors. */

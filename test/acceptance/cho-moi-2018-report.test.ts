@@ -34,7 +34,7 @@ beforeAll(async () => {
       ],
     })
     .expect(201)
-}, 180_000)
+})
 afterAll(() => t.close())
 
 const report = (query: string) => t.admin().get(`/v1/reports/summary?${query}`).expect(200)
@@ -172,7 +172,7 @@ describe('GET /v1/reports/summary for Chợ Mới 2018', () => {
 })
 
 describe('after the 2025 reorganisation', () => {
-  beforeAll(() => applyChoMoiReform(t), 60_000)
+  beforeAll(() => applyChoMoiReform(t))
 
   it('still reports 2018 as the hierarchy stood then', async () => {
     const { body } = await report('unit=893&year=2018&asOf=2018-12-31')

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { onServer } from '../support/database.js'
 import { adminQuery, databaseUrlFor } from '../support/postgres-admin.js'
+import { PATIENCE_MS } from '../support/patience.js'
 
 const root = new URL('../../', import.meta.url).pathname
 
@@ -21,7 +22,7 @@ function run(script: string, env: Record<string, string>, args: string[] = []) {
         cwd: root,
         // Only what the test sets: no DATABASE_URL or ADMIN_API_KEY of the caller's leaks in.
         env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-        timeout: 120_000,
+        timeout: PATIENCE_MS,
       },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
@@ -59,7 +60,7 @@ describe('npm run demo', () => {
     expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/0 units created, 10806 already there/)
     expect(second.stdout).toMatch(/the report answers 16\/18 communes certified and 284 forums/)
-  }, 240_000)
+  })
 })
 
 describe('mistakes get one line', () => {
@@ -78,7 +79,7 @@ describe('mistakes get one line', () => {
     )
     await writeFile(file, '{"data": [')
     expect(oneLine(await run('load-units', target, [file]))).toMatch(/units\.json: not JSON/)
-  }, 60_000)
+  })
 
   it('a PostgreSQL server that does not answer', async () => {
     expect(
@@ -86,19 +87,15 @@ describe('mistakes get one line', () => {
     ).toBe(
       'migrate: cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): is the server running, and is DATABASE_URL right?',
     )
-  }, 60_000)
+  })
 
   // Needs a server to tell "no such database" apart from "no server".
-  ;(onServer ? it : it.skip)(
-    'a database that does not exist',
-    async () => {
-      const url = databaseUrlFor(server!, 'antq_no_such_database')
-      expect(oneLine(await run('migrate', { DATABASE_URL: url }))).toBe(
-        `migrate: database antq_no_such_database does not exist on ${new URL(url).host} — create it with \`createdb antq_no_such_database\` (or point DATABASE_URL at another)`,
-      )
-    },
-    60_000,
-  )
+  ;(onServer ? it : it.skip)('a database that does not exist', async () => {
+    const url = databaseUrlFor(server!, 'antq_no_such_database')
+    expect(oneLine(await run('migrate', { DATABASE_URL: url }))).toBe(
+      `migrate: database antq_no_such_database does not exist on ${new URL(url).host} — create it with \`createdb antq_no_such_database\` (or point DATABASE_URL at another)`,
+    )
+  })
 
   it('bad settings, one line each, without echoing a secret', async () => {
     const result = await run('migrate', {
@@ -112,5 +109,5 @@ describe('mistakes get one line', () => {
     expect(output).not.toContain('short-secret')
     expect(output).toContain('ADMIN_API_KEY (value hidden, 12 characters)')
     expect(output).toContain('LOG_FORMAT="xml": must be one of auto, json, pretty')
-  }, 60_000)
+  })
 })

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ADMIN_KEY, createTestApp, type TestApp } from '../support/app.js'
 import { createDistrict } from '../support/factories.js'
+import { PATIENCE_MS } from '../support/patience.js'
 
 const root = new URL('../../', import.meta.url).pathname
 
@@ -17,7 +18,7 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
     execFile(
       process.execPath,
       ['--import', 'tsx', `src/bin/${script}.ts`, ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, timeout: PATIENCE_MS },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
     )

@@ -1,16 +1,27 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { DataDirLockedError } from '../../src/db/data-dir-lock.js'
 import { openPglite } from '../../src/db/database.js'
+import { openUnmigratedPglite } from '../support/database.js'
+import { PATIENCE_MS } from '../support/patience.js'
 
+// Each test gets a folder of its own holding a new database, copied from one made once (an
+// initdb for each would cost seconds).
+let seeded: string
 let dataDir: string
+beforeAll(async () => {
+  seeded = await mkdtemp(join(tmpdir(), 'antq-lock-seed-'))
+  await (await openUnmigratedPglite(seeded)).close()
+})
+afterAll(() => rm(seeded, { recursive: true, force: true }))
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'antq-lock-'))
+  await cp(seeded, dataDir, { recursive: true })
 })
 afterEach(() => rm(dataDir, { recursive: true, force: true }))
 
@@ -48,7 +59,7 @@ describe('the embedded database folder', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: serverEnv(),
       encoding: 'utf8',
-      timeout: 20000,
+      timeout: PATIENCE_MS,
     })
     await holder.close()
     expect(result.status).toBe(1)
@@ -73,7 +84,10 @@ describe('npm start on the embedded database', () => {
     })
     let output = ''
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start in 25 s: ${output}`)), 25000)
+      const timer = setTimeout(
+        () => reject(new Error(`no start in ${PATIENCE_MS} ms: ${output}`)),
+        PATIENCE_MS,
+      )
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString()
         const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
@@ -94,5 +108,5 @@ describe('npm start on the embedded database', () => {
     expect(exitCode).toBe(0)
     expect(existsSync(join(dataDir, 'antq.lock'))).toBe(false)
     expect(output).not.toContain('"level":50')
-  }, 40000)
+  })
 })

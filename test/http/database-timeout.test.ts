@@ -104,5 +104,5 @@ describeOnServer('a frozen database server', () => {
       relay.close()
       await frozenApp.close().catch(() => undefined)
     }
-  }, 30_000)
+  })
 })

@@ -104,7 +104,7 @@ describe('every operation', () => {
     }
     expect(failures.slice(0, 10)).toEqual([])
     expect(requests).toBeGreaterThan(1000)
-  }, 300_000)
+  })
 
   it('answers an oversized body, wrongly typed values and no key with declared statuses', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{

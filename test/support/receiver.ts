@@ -1,5 +1,6 @@
 // A webhook receiver on loopback: records what it is sent and answers as the test says.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import { PATIENCE_MS } from './patience.js'
 
 export interface Received {
   path: string
@@ -15,7 +16,7 @@ export interface Receiver {
   port: number
   received: Received[]
   answer: Answer
-  /** Resolves once `count` requests have arrived (or throws after `ms`). */
+  /** Resolves once `count` requests have arrived (or throws after `ms`, by default PATIENCE_MS). */
   waitFor(count: number, ms?: number): Promise<Received[]>
   close(): Promise<void>
 }
@@ -33,7 +34,7 @@ export async function startReceiver(
     port: 0,
     received,
     answer,
-    waitFor: async (count, ms = 10_000) => {
+    waitFor: async (count, ms = PATIENCE_MS) => {
       const until = Date.now() + ms
       while (received.length < count) {
         if (Date.now() > until)
@@ -65,11 +66,11 @@ export async function startReceiver(
   return receiver
 }
 
-/** Waits until `check` holds (polling), or throws with what it last saw. */
+/** Waits until `check` holds (polling), or throws with what it last saw after `ms`. */
 export async function eventually<T>(
   read: () => Promise<T>,
   check: (value: T) => boolean,
-  ms = 10_000,
+  ms = PATIENCE_MS,
 ): Promise<T> {
   const until = Date.now() + ms
   for (;;) {

@@ -8,6 +8,7 @@ import { ADMIN_KEY, createTestApp, type TestApp } from '../../support/app.js'
 import { onServer, openSecondPool } from '../../support/database.js'
 import { createDistrict } from '../../support/factories.js'
 import { importFile } from '../../support/imports.js'
+import { PATIENCE_MS } from '../../support/patience.js'
 
 let t: TestApp
 let d: Awaited<ReturnType<typeof createDistrict>>
@@ -19,8 +20,8 @@ afterAll(() => t.close())
 
 const importing = importFile(() => t, 'certifications')
 
-async function settled(app: TestApp, location: string, withinMs = 5000) {
-  for (let i = 0; i < withinMs / 25; i++) {
+async function settled(app: TestApp, location: string) {
+  for (const until = Date.now() + PATIENCE_MS; Date.now() < until;) {
     const response = await app.admin().get(location).expect(200)
     if (response.body.status === 'succeeded' || response.body.status === 'failed')
       return response.body
@@ -213,7 +214,7 @@ describe('POST /v1/imports/{dataset}?async=true', () => {
         child.kill('SIGKILL')
         await sending
         // This process's worker sweeps it once its runner's lock has been free long enough.
-        const done = await settled(t, `/v1/imports/${id}`, 30_000)
+        const done = await settled(t, `/v1/imports/${id}`)
         expect(done).toMatchObject({ status: 'failed' })
         expect(done.failure).toMatch(/stopped while the import ran/)
         const listed = await t.admin().get('/v1/meetings?externalId=K-1').expect(200)
@@ -222,6 +223,5 @@ describe('POST /v1/imports/{dataset}?async=true', () => {
         child.kill('SIGKILL')
       }
     },
-    60_000,
   )
 })

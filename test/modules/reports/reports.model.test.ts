@@ -128,7 +128,7 @@ beforeAll(async () => {
       scopeRef: ids.get(campaignScope),
       targets: CAMPAIGN_TARGETS,
     })
-}, 600_000)
+})
 afterAll(async () => {
   console.info(
     `reports model (seed ${SEED}): ${world.units.length} units, ${world.certifications.length} certifications (${world.withdrawals.length} withdrawals), ${world.meetings.length} meetings, ${world.reeducation.length} re-education counts; ${cases} report comparisons`,

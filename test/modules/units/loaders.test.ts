@@ -86,5 +86,5 @@ describe('applying the 2025 reorganisation', () => {
       name: 'Xã Chợ Mới',
       path: '91/30628',
     })
-  }, 120000)
+  })
 })

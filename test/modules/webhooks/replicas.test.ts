@@ -103,7 +103,6 @@ describe('webhook deliveries across processes', () => {
               () => 0,
             ),
           (status) => status === 200,
-          30_000,
         )
         const r = await startReceiver()
         receivers.push(r)
@@ -149,7 +148,7 @@ describe('webhook deliveries across processes', () => {
           return ((await response.json()) as { id: string }).id
         })
         const ids = await Promise.all(writes)
-        await r.waitFor(40, 20_000)
+        await r.waitFor(40)
         await new Promise((resolve) => setTimeout(resolve, 1000))
         expect(r.received).toHaveLength(40)
         const delivered = r.received.map((g) => JSON.parse(g.body).data.entityId as string)
@@ -164,6 +163,5 @@ describe('webhook deliveries across processes', () => {
         await t.close()
       }
     },
-    60_000,
   )
 })

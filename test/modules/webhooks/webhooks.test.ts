@@ -288,7 +288,7 @@ describe('deliveries', () => {
     expect(failing[0]!.lastError).toMatch(/not delivered/)
     expect((await t.admin().get(`/v1/webhooks/${hook.id}`)).body.failingSince).not.toBeNull()
     const back = await receiver(port)
-    await back.waitFor(1, 15_000)
+    await back.waitFor(1)
     await eventually(
       () => deliveries(hook.id),
       (items) => items[0]?.status === 'succeeded',
