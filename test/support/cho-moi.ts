@@ -8,7 +8,7 @@ import {
   recordChoMoi2018 as recordThrough,
   spread,
 } from '../../src/demo/cho-moi-2018.js'
-import type { TestApp } from './app.js'
+import { ADMIN_KEY, type TestApp } from './app.js'
 
 export { ARTICLE_2018, spread }
 
@@ -32,7 +32,7 @@ export const REFORM = { effectiveDate: '2025-07-01', legalBasis: 'Nghị quyết
 /** Provinces 06, 89, 91; districts 065 (Bắc Kạn) and 893 (An Giang); their communes. */
 export async function loadChoMoiUnits(t: TestApp) {
   const post = async (body: object) => {
-    const response = await t.admin().post('/v1/units').send(body)
+    const response = await adminSend(t)('POST', '/v1/units', body)
     if (response.status !== 201) throw new Error(JSON.stringify(response.body))
   }
   for (const p of fixture.provinces) await post({ code: p.code, name: p.name, kind: 'province' })
@@ -82,17 +82,17 @@ async function send(request: PromiseLike<{ status: number; body: unknown }>, exp
     )
 }
 
-/** The admin's requests through the test app's agent, as the recorder sends them. */
+/** The admin's requests through the test app (injected: a fixture of hundreds of requests). */
 export const adminSend =
   (t: TestApp): Send =>
   async (method, url, body) => {
-    const agent = t.admin()
-    const request =
-      method === 'GET'
-        ? agent.get(url)
-        : (method === 'POST' ? agent.post(url) : agent.put(url)).send(body)
-    const response = await request
-    return { status: response.status, body: response.body as unknown }
+    const response = await t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      ...(method === 'GET' ? {} : { payload: body as object }),
+    })
+    return { status: response.statusCode, body: response.payload ? response.json() : {} }
   }
 
 /** Chợ Mới's 2018 records (src/demo), through the test app. */
