@@ -44,3 +44,12 @@ export {
   selectedAs,
   unnestArrays,
 } from './fields.js'
+export {
+  type RecordWriter,
+  type WriteContext,
+  UNIT_CARRIED,
+  UNIT_INPUT,
+  WRITTEN_UNIT,
+  unitValues,
+  writeRecords,
+} from './writer.js'

@@ -2,7 +2,14 @@
 // period, unit code and id; `period` one period exactly, `year` every period of that year.
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type ExportFilter, type ExportKey, belowAll, toExportPage } from '../../records/index.js'
+import {
+  type ExportFilter,
+  type ExportKey,
+  belowAll,
+  selectedAs,
+  toExportPage,
+} from '../../records/index.js'
+import { WRITTEN_FIELDS } from './reeducation.record.js'
 
 export async function exportReeducation(
   filter: ExportFilter,
@@ -11,9 +18,7 @@ export async function exportReeducation(
   db: Kysely<DB>,
 ) {
   const { rows } = await sql<{ sort_key: ExportKey }>`
-    select u.code as "unitCode", r.period, r.re_educated as "reEducated", r.reformed,
-      r.under_management as "underManagement", r.by_category as "byCategory",
-      r.by_organisation as "byOrganisation", r.note,
+    select u.code as "unitCode", r.period, ${selectedAs(WRITTEN_FIELDS, 'r')},
       json_build_array(r.period, u.code, r.id) as sort_key
     from reeducation_counts r join units u on u.id = r.unit_id
     where ${belowAll(filter.underPaths, 'u')}

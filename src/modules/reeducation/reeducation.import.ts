@@ -1,6 +1,7 @@
 // Re-education counts in bulk (POST /v1/imports/reeducation): each row is a PUT of one unit's
 // counts for a period, checked by the same functions as the PUT (a period that has begun, the
-// unit as of its last day, commune-level and valid throughout) and written set-based.
+// unit as of its last day, commune-level and valid throughout) and written by the PUT's own
+// writer, one statement per batch with its audit.
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
 import type { DB } from '../../db/schema.js'
@@ -10,16 +11,13 @@ import {
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
+  type UnitRow,
   UnitCodeColumn,
-  assertWroteAll,
-  auditImported,
+  changedMeanwhile,
   checkEach,
-  splitChanges,
-  transactionNow,
 } from '../../records/index.js'
 import type { UnitsService } from '../units/index.js'
-import type { UnitRow } from '../../records/index.js'
-import { toReeducation } from './reeducation.mapper.js'
+import { writeReeducation } from './reeducation.writer.js'
 import type { Period } from './reeducation.periods.js'
 import type { ReeducationRow, ReeducationValues } from './reeducation.repository.js'
 import { type PutReeducation, PeriodSchema, PutReeducationBody } from './reeducation.schemas.js'
@@ -50,7 +48,6 @@ interface Change {
 }
 
 const RENAME = { ref: '/unitCode', period: '/period' }
-const COUNTS = ['re_educated', 'reformed', 'under_management'] as const
 
 async function storedOf(tx: Kysely<DB>, keys: { unitId: string; period: string }[]) {
   const { rows } = await sql<ReeducationRow>`
@@ -61,17 +58,6 @@ async function storedOf(tx: Kysely<DB>, keys: { unitId: string; period: string }
     join units u on u.id = r.unit_id`.execute(tx)
   return new Map(rows.map((row) => [`${row.unit_id}:${row.period}`, row]))
 }
-
-const json = (value: Record<string, number> | null) => (value ? JSON.stringify(value) : null)
-const valueArrays = (changes: Change[]) => [
-  ...COUNTS.map((column) => sql`${changes.map((c) => c.values[column])}::int[]`),
-  sql`${changes.map((c) => json(c.values.by_category))}::jsonb[]`,
-  sql`${changes.map((c) => json(c.values.by_organisation))}::jsonb[]`,
-  sql`${changes.map((c) => c.values.note)}::text[]`,
-]
-const VALUE_COLUMNS = sql.raw(
-  're_educated, reformed, under_management, by_category, by_organisation, note',
-)
 
 export function createReeducationImporter(units: UnitsService): DatasetImporter {
   async function check(batch: ImportRecord[], { tx, caller }: ImportContext) {
@@ -126,55 +112,19 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
   }
 
   async function write(checked: { change: unknown }[], context: ImportContext) {
-    const { tx } = context
-    const now = await transactionNow(tx)
-    const { fresh, replaced } = splitChanges<Change>(checked)
-    if (fresh.length > 0) {
-      const inserted = await sql`
-        insert into reeducation_counts
-          (id, unit_id, period, period_type, starts_on, ends_on, ${VALUE_COLUMNS})
-        select * from unnest(${fresh.map((c) => c.id)}::uuid[], ${fresh.map((c) => c.unit.id)}::uuid[],
-          ${fresh.map((c) => c.period.period)}::text[], ${fresh.map((c) => c.period.type)}::text[],
-          ${fresh.map((c) => c.period.startsOn)}::date[], ${fresh.map((c) => c.period.endsOn)}::date[],
-          ${sql.join(valueArrays(fresh))})
-        on conflict do nothing`.execute(tx)
-      assertWroteAll(inserted, fresh.length)
-    }
-    if (replaced.length > 0) {
-      const updated = await sql`
-        update reeducation_counts r
-        set (${VALUE_COLUMNS}) = (v.re_educated, v.reformed, v.under_management, v.by_category,
-          v.by_organisation, v.note), updated_at = now()
-        from unnest(${replaced.map((c) => c.stored!.id)}::uuid[],
-          ${replaced.map((c) => c.stored!.updated_at)}::timestamptz[], ${sql.join(valueArrays(replaced))})
-          as v(id, seen, ${VALUE_COLUMNS})
-        where r.id = v.id and r.updated_at = v.seen`.execute(tx)
-      assertWroteAll(updated, replaced.length)
-    }
-    await auditImported(
-      context,
-      'reeducation',
-      [...fresh, ...replaced].map((c) => ({
-        id: c.id,
-        unitId: c.unit.id,
-        created: !c.stored,
-        before: c.stored && toReeducation(c.stored),
-        after: toReeducation({
-          id: c.id,
-          unit_id: c.unit.id,
-          unit_code: c.unit.code,
-          unit_name: c.unit.name,
-          unit_kind: c.unit.kind,
-          period: c.period.period,
-          period_type: c.period.type,
-          starts_on: c.period.startsOn,
-          ends_on: c.period.endsOn,
-          ...c.values,
-          created_at: c.stored?.created_at ?? now,
-          updated_at: now,
-        }),
+    const changes = checked.map((c) => c.change as Change)
+    const written = await writeReeducation(
+      context.tx,
+      changes.map(({ unit, period, values, stored }) => ({
+        unit,
+        period,
+        values,
+        replaces: stored,
       })),
+      { actor: context.actor, importId: context.importId },
     )
+    // A record of the file was written by another writer since the batch was checked.
+    if (written.some((row) => row === undefined)) throw changedMeanwhile()
   }
 
   return {

@@ -1,6 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, ReeducationCountsTable, UnitKind } from '../../db/schema.js'
-import type { Period } from './reeducation.periods.js'
 
 export type ReeducationRow = Selectable<ReeducationCountsTable> & {
   unit_code: string
@@ -28,9 +27,6 @@ export interface ReeducationListParams {
   periodType?: ReeducationCountsTable['period_type']
 }
 
-const json = (value: Record<string, number> | null) =>
-  value === null ? null : JSON.stringify(value)
-
 export function createReeducationRepository(db: Kysely<DB>) {
   const withUnit = (tx: Kysely<DB>) =>
     tx
@@ -39,9 +35,6 @@ export function createReeducationRepository(db: Kysely<DB>) {
       .selectAll('r')
       .select(['u.code as unit_code', 'u.name as unit_name', 'u.kind as unit_kind'])
 
-  const byId = (id: string, tx: Kysely<DB>) =>
-    withUnit(tx).where('r.id', '=', id).executeTakeFirstOrThrow()
-
   return {
     find: (unitId: string, period: string, tx: Kysely<DB> = db) =>
       withUnit(tx)
@@ -49,37 +42,13 @@ export function createReeducationRepository(db: Kysely<DB>) {
         .where('r.period', '=', period)
         .executeTakeFirst(),
 
-    insert: async (unitId: string, period: Period, values: ReeducationValues, tx: Kysely<DB>) => {
-      const { id } = await tx
-        .insertInto('reeducation_counts')
-        .values({
-          unit_id: unitId,
-          period: period.period,
-          period_type: period.type,
-          starts_on: period.startsOn,
-          ends_on: period.endsOn,
-          ...values,
-          by_category: json(values.by_category),
-          by_organisation: json(values.by_organisation),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      return byId(id, tx)
-    },
-
-    replace: async (id: string, values: ReeducationValues, tx: Kysely<DB>) => {
-      await tx
-        .updateTable('reeducation_counts')
-        .set({
-          ...values,
-          by_category: json(values.by_category),
-          by_organisation: json(values.by_organisation),
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', id)
-        .execute()
-      return byId(id, tx)
-    },
+    /** The record, locked until the transaction ends. */
+    lock: (unitId: string, period: string, tx: Kysely<DB>) =>
+      withUnit(tx)
+        .where('r.unit_id', '=', unitId)
+        .where('r.period', '=', period)
+        .forUpdate('r')
+        .executeTakeFirst(),
 
     delete: (id: string, tx: Kysely<DB>) =>
       tx.deleteFrom('reeducation_counts').where('id', '=', id).execute(),

@@ -13,7 +13,7 @@ import {
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
-import { toReeducation } from './reeducation.mapper.js'
+import { toReeducation } from './reeducation.record.js'
 import {
   PutReeducationBody,
   ReeducationAsOfQuery,

@@ -1,7 +1,6 @@
 // Re-education counts: commune-level units only, valid during the period, which resolves a code
 // as of its last day. Replacing needs If-Match; every write is audited with before and after.
 import type { Kysely } from 'kysely'
-import { lockKey } from '../../db/locks.js'
 import type { DB } from '../../db/schema.js'
 import { cleanText, today } from '../../http/dates.js'
 import { badRequest, notFound, unprocessable } from '../../http/errors.js'
@@ -12,7 +11,7 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../../records/index.js'
+import { changedDuringWrite, recordAudit } from '../../records/index.js'
 import {
   COMMUNE_LEVEL_KINDS,
   type UnitsService,
@@ -20,8 +19,8 @@ import {
   assertValidDuring,
 } from '../units/index.js'
 import { type UnitRow } from '../../records/index.js'
-import { insertFirstReeducation } from './reeducation.create.js'
-import { sortedBreakdown, toReeducation } from './reeducation.mapper.js'
+import { sortedBreakdown, toReeducation } from './reeducation.record.js'
+import { writeReeducation } from './reeducation.writer.js'
 import { type Period, parsePeriod } from './reeducation.periods.js'
 import {
   type ReeducationRow,
@@ -29,6 +28,9 @@ import {
   createReeducationRepository,
 } from './reeducation.repository.js'
 import type { PutReeducation, Reeducation } from './reeducation.schemas.js'
+
+/** Writers of one record racing at once: each turn round, one of them has written. */
+const MAX_TURNS = 100
 
 /** The period a path names, or 400. */
 export function periodOf(code: string): Period {
@@ -118,45 +120,24 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     const period = periodOf(code)
     assertPeriodBegun(period)
     const values = valuesOf(body)
-    // The usual cases need no lock: counts sent again unchanged are answered from what is
-    // stored, and the first counts of a period are written in one statement. Anything else (a
-    // replacement, a writer racing this one) takes the locked path below, with the unit checked
-    // here.
     const unit = await unitFor(ref, period, asOf, caller, 'write')
     assertKeeps(unit, period, code)
-    const stored = await repository.find(unit.id, period.period)
-    if (stored && sameValues(stored, values)) {
-      const current = toReeducation(stored)
-      assertPutPreconditions(preconditions, etagOf(current), true)
-      return { created: false, record: current }
-    }
-    if (!stored) {
-      assertPutPreconditions(preconditions, undefined, false)
-      const row = await insertFirstReeducation(db, unit, period, values, actor)
-      if (row) return { created: true, record: toReeducation(row) }
-    }
-    return db.transaction().execute(async (tx) => {
-      // Writers of one unit's period take turns: the check below sees what the last one wrote.
-      await lockKey(tx, 'reeducation', unit.id, period.period)
-      const existing = await repository.find(unit.id, period.period, tx)
-      const before = existing && toReeducation(existing)
-      const unchanged = !!existing && sameValues(existing, values)
-      assertPutPreconditions(preconditions, before && etagOf(before), unchanged)
-      if (unchanged) return { created: false, record: before! }
-      const row = existing
-        ? await repository.replace(existing.id, values, tx)
-        : await repository.insert(unit.id, period, values, tx)
-      const record = toReeducation(row)
-      await recordAudit(tx, actor, {
-        action: existing ? 'update' : 'create',
-        entity: 'reeducation',
-        entityId: row.id,
-        unitId: unit.id,
-        before,
-        after: record,
+    // Compare and write: the preconditions are checked against the record as read, and the
+    // writer replaces exactly that version (or inserts the first one). Another writer getting in
+    // between makes the write come back empty; the record is then read again and the request
+    // decided against what that writer left. Each turn round means some writer has committed.
+    for (let turn = 0; turn < MAX_TURNS; turn += 1) {
+      const stored = await repository.find(unit.id, period.period)
+      const current = stored && toReeducation(stored)
+      const unchanged = !!stored && sameValues(stored, values)
+      assertPutPreconditions(preconditions, current && etagOf(current), unchanged)
+      if (unchanged) return { created: false, record: current! }
+      const [row] = await writeReeducation(db, [{ unit, period, values, replaces: stored }], {
+        actor,
       })
-      return { created: !existing, record }
-    })
+      if (row) return { created: !stored, record: toReeducation(row) }
+    }
+    throw changedDuringWrite()
   }
 
   async function remove(
@@ -166,8 +147,8 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     const period = periodOf(code)
     await db.transaction().execute(async (tx) => {
       const unit = await unitFor(ref, period, asOf, caller, 'write', tx)
-      await lockKey(tx, 'reeducation', unit.id, period.period)
-      const existing = await repository.find(unit.id, period.period, tx)
+      // Locked: a PUT replacing this version meanwhile waits, then finds it gone.
+      const existing = await repository.lock(unit.id, period.period, tx)
       if (!existing)
         throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
       const before = toReeducation(existing)

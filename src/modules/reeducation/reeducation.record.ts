@@ -1,5 +1,19 @@
+// Re-education counts declared once: the fields a PUT writes (API name, column, SQL type) in the
+// order the API shows them. The JSON answer (toReeducation), the export's columns and the writer's
+// arrays derive from this list. The audit holds toReeducation's output (its warnings are computed
+// here, not in SQL), completed by the database with the id and timestamps only it knows.
+import { type Fields, apiValuesOf } from '../../records/index.js'
 import type { ReeducationRow } from './reeducation.repository.js'
 import type { Reeducation, Warning } from './reeducation.schemas.js'
+
+export const WRITTEN_FIELDS = {
+  reEducated: { column: 're_educated', type: 'integer' },
+  reformed: { column: 'reformed', type: 'integer' },
+  underManagement: { column: 'under_management', type: 'integer' },
+  byCategory: { column: 'by_category', type: 'jsonb' },
+  byOrganisation: { column: 'by_organisation', type: 'jsonb' },
+  note: { column: 'note', type: 'text' },
+} as const satisfies Fields
 
 const sum = (breakdown: Record<string, number>) =>
   Object.values(breakdown).reduce((a, b) => a + b, 0)
@@ -46,12 +60,12 @@ export function toReeducation(row: ReeducationRow): Reeducation {
     periodType: row.period_type,
     startsOn: row.starts_on,
     endsOn: row.ends_on,
-    reEducated: row.re_educated,
-    reformed: row.reformed,
-    underManagement: row.under_management,
+    ...(apiValuesOf(WRITTEN_FIELDS, row) as Pick<
+      Reeducation,
+      'reEducated' | 'reformed' | 'underManagement' | 'note'
+    >),
     byCategory: sortedBreakdown(row.by_category),
     byOrganisation: sortedBreakdown(row.by_organisation),
-    note: row.note,
     warnings: warningsOf(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

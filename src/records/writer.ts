@@ -1,0 +1,132 @@
+// The set-based writer every record dataset writes through: a single PUT, POST or PATCH is a batch
+// of one, an import's batch is a batch of thousands, and both are one statement of one shape. The
+// statement reads the batch from typed arrays, keeps the rows the dataset accepts (its rules in
+// SQL, where it has any), inserts the new records (a conflict with a record another writer made
+// first writes nothing), replaces stored ones only if unchanged since they were read (compare and
+// write on updated_at, so what is replaced is exactly the version read), and writes one audit row
+// per written record, whose before and after the dataset's SQL builds from the rows themselves.
+// A write that comes back undefined was refused: the caller's checks, or a fresh read, say why.
+import { randomUUID } from 'node:crypto'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { Actor } from '../http/caller.js'
+import { type FieldSpec, columnRefs, unnestArrays } from './fields.js'
+
+export interface RecordWriter<Input> {
+  table: keyof DB
+  entity: string
+  /** The batch's columns (besides ord, new_id, replaces_id, seen) and each write's values. */
+  input: readonly FieldSpec[]
+  valuesOf(write: Input): Record<string, unknown>
+  /** The version a write replaces, as read; none for a new record. */
+  replacesOf(write: Input): { id: string; updatedAt: Date } | undefined
+  /** SQL: the accepted rows of `v` (default: all), with every column inserts and updates read. */
+  accepted?: RawBuilder<unknown>
+  /** Columns an insert sets from the accepted row, besides `id`. */
+  inserted: readonly { column: string }[]
+  /** Columns a replacement sets from the accepted row, and any other assignment it makes. */
+  replaced: readonly { column: string }[]
+  alsoOnReplace?: RawBuilder<unknown>
+  /** The unique key a first record conflicts on (`(unit_id, year)`, …). */
+  conflict: RawBuilder<unknown>
+  /** Columns of the accepted row carried to what the writer returns (the unit's code, …). */
+  carried: readonly string[]
+  /** SQL over `w` (written, with carried columns) and `p` (the version replaced, or nulls). */
+  audit: {
+    created: RawBuilder<unknown>
+    before: RawBuilder<unknown>
+    after: RawBuilder<unknown>
+    joins?: RawBuilder<unknown>
+  }
+}
+
+export interface WriteContext {
+  actor: Actor
+  importId?: string | null
+}
+
+const COMMON: readonly FieldSpec[] = [
+  { column: 'ord', type: 'integer' },
+  { column: 'new_id', type: 'uuid' },
+  { column: 'replaces_id', type: 'uuid' },
+  { column: 'seen', type: 'timestamptz' },
+]
+
+/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
+export async function writeRecords<Input, Row>(
+  db: Kysely<DB>,
+  writer: RecordWriter<Input>,
+  writes: readonly Input[],
+  { actor, importId = null }: WriteContext,
+): Promise<(Row | undefined)[]> {
+  if (writes.length === 0) return []
+  const input = [...COMMON, ...writer.input]
+  const rows = writes.map((write, ord) => {
+    const replaces = writer.replacesOf(write)
+    return {
+      ...writer.valuesOf(write),
+      ord,
+      new_id: randomUUID(),
+      replaces_id: replaces?.id ?? null,
+      seen: replaces?.updatedAt ?? null,
+    }
+  })
+  const table = sql.table(writer.table)
+  const set = sql.join(
+    writer.replaced.map(({ column }) => sql`${sql.ref(column)} = ${sql.ref(`ok.${column}`)}`),
+  )
+  const carried = sql.join(writer.carried.map((column) => sql.ref(`ok.${column}`)))
+  const { rows: written } = await sql<Row & { ord: number }>`
+    with v as (
+      select * from unnest(${unnestArrays(input, rows)}) as v(${columnRefs(input)})
+    ), ok as (${writer.accepted ?? sql`select * from v`}
+    ), prev as (
+      select t.* from ok join ${table} t on t.id = ok.replaces_id
+    ), ins as (
+      insert into ${table} (id, ${columnRefs(writer.inserted)})
+      select ok.new_id, ${columnRefs(writer.inserted, 'ok')} from ok where ok.replaces_id is null
+      on conflict ${writer.conflict} do nothing
+      returning *
+    ), upd as (
+      update ${table} t set ${set}${writer.alsoOnReplace ?? sql``}, updated_at = now()
+      from ok where t.id = ok.replaces_id and t.updated_at = ok.seen
+      returning t.*
+    ), written as (
+      select w.*, ok.ord, ${carried}
+      from (select * from ins union all select * from upd) w
+      join ok on w.id = coalesce(ok.replaces_id, ok.new_id)
+    ), audit as (
+      insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id,
+        before, after, request_id, import_id)
+      select ${actor.keyId}::uuid, ${actor.name},
+        case when ${writer.audit.created} then 'create' else 'update' end, ${writer.entity},
+        w.id::text, w.unit_id, ${writer.audit.before}, ${writer.audit.after},
+        ${actor.requestId}, ${importId}::uuid
+      from written w left join prev p on p.id = w.id ${writer.audit.joins ?? sql``}
+    )
+    select * from written`.execute(db)
+  const byOrd = new Array<Row | undefined>(writes.length)
+  for (const { ord, ...row } of written) byOrd[ord] = row as Row
+  return byOrd
+}
+
+/** SQL for `audit.joins`: `wu`, the written row's unit from its carried code, name and kind. */
+export const WRITTEN_UNIT = sql`cross join lateral (select w.unit_id as id, w.unit_code as code,
+  w.unit_name as name, w.unit_kind as kind) wu`
+
+/** The input columns of a unit the caller has resolved: written rows carry them back. */
+export const UNIT_INPUT: readonly FieldSpec[] = [
+  { column: 'unit_id', type: 'uuid' },
+  { column: 'unit_code', type: 'text' },
+  { column: 'unit_name', type: 'text' },
+  { column: 'unit_kind', type: 'text' },
+]
+export const UNIT_CARRIED = ['unit_code', 'unit_name', 'unit_kind'] as const
+
+/** The input values of a resolved unit, for UNIT_INPUT. */
+export const unitValues = (unit: { id: string; code: string; name: string; kind: string }) => ({
+  unit_id: unit.id,
+  unit_code: unit.code,
+  unit_name: unit.name,
+  unit_kind: unit.kind,
+})
