@@ -10,7 +10,9 @@
 // their parameters are planned on every call: a subtree given as a parameter (`<@ $1`, a
 // province against a hamlet), a text search, an aggregate (`group by`), and long or one-off
 // statements (batches, reports). A list whose subtree root is looked up inside the statement
-// plans the same for every root, and is prepared.
+// plans the same for every root, and is prepared. A long statement that every write of a dataset
+// runs (the records writer: a batch of one or of thousands, one text) asks to be prepared by
+// starting with the comment PREPARE_HINT.
 import { createHash } from 'node:crypto'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import type pg from 'pg'
@@ -18,6 +20,9 @@ import type pg from 'pg'
 /** Statements whose best plan depends on their parameters: planned on every call. */
 const PLANNED_PER_CALL = /<@\s*\$|@>\s*\$|<%|%>|similarity\(|\sgroup by\s/i
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\s/i
+/** The comment a long, frequent statement starts with to be prepared all the same. */
+export const PREPARE_HINT = '/* prepared */'
+const HINTED = /^\s*\/\* prepared \*\/\s*(select|insert|update|delete|with)\s/i
 /** Longer statements are batches or reports: rare, and heavy to keep on every connection. */
 const MAX_PREPARED_LENGTH = 2000
 /** Distinct statement texts remembered per process; past it, new ones run unnamed (bounded memory). */
@@ -30,7 +35,8 @@ export function statementNamer() {
     if (name !== undefined) return name
     if (names.size >= MAX_STATEMENTS) return null
     const preparable =
-      sql.length <= MAX_PREPARED_LENGTH && PREPARABLE.test(sql) && !PLANNED_PER_CALL.test(sql)
+      ((sql.length <= MAX_PREPARED_LENGTH && PREPARABLE.test(sql)) || HINTED.test(sql)) &&
+      !PLANNED_PER_CALL.test(sql)
     name = preparable
       ? `antq_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`
       : null

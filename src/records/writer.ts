@@ -8,6 +8,7 @@
 // A write that comes back undefined was refused: the caller's checks, or a fresh read, say why.
 import { randomUUID } from 'node:crypto'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { PREPARE_HINT } from '../db/prepared-statements.js'
 import type { DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
 import { type FieldSpec, columnRefs, unnestArrays } from './fields.js'
@@ -76,7 +77,7 @@ export async function writeRecords<Input, Row>(
     writer.replaced.map(({ column }) => sql`${sql.ref(column)} = ${sql.ref(`ok.${column}`)}`),
   )
   const carried = sql.join(writer.carried.map((column) => sql.ref(`ok.${column}`)))
-  const { rows: written } = await sql<Row & { ord: number }>`
+  const { rows: written } = await sql<Row & { ord: number }>`${sql.raw(PREPARE_HINT)}
     with v as (
       select * from unnest(${unnestArrays(input, rows)}) as v(${columnRefs(input)})
     ), ok as (${writer.accepted ?? sql`select * from v`}

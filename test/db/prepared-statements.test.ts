@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { createTestApp } from '../support/app.js'
 import { openTestDatabase } from '../support/database.js'
-import { statementNamer } from '../../src/db/prepared-statements.js'
+import { PREPARE_HINT, statementNamer } from '../../src/db/prepared-statements.js'
 
 describe('statementNamer', () => {
   it('names reads by key and writes, the same text always the same name', () => {
@@ -26,6 +26,11 @@ describe('statementNamer', () => {
         'select * from units join (select path from units where id = $1) r on units.path <@ r.path',
       ),
     ).not.toBeNull()
+    // A long statement every write of a dataset runs asks for it (the records writer).
+    const long = `with v as (select * from unnest($1::int[])) select ${'v.x, '.repeat(500)}1 from v`
+    expect(nameOf(long)).toBeNull()
+    expect(nameOf(`${PREPARE_HINT}\n${long}`)).toMatch(/^antq_/)
+    expect(nameOf(`${PREPARE_HINT} select * from units where path <@ $1::ltree`)).toBeNull()
   })
 
   it('plans parameter subtrees, searches, aggregates, long and non-DML statements on every call', () => {
