@@ -89,16 +89,21 @@ describe('POST /v1/imports/{dataset}?async=true', () => {
     'leaves a job whose runner is alive running (its lock is held)',
     async () => {
       const id = '5b0e2c1a-0000-4000-8000-000000000001'
+      const other = openSecondPool(t.database)!
+      let release!: () => void
+      let locked!: () => void
+      const holding = new Promise<void>((resolve) => (locked = resolve))
+      const held = other.db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`import:${id}`}, 0))`.execute(tx)
+        locked()
+        await new Promise<void>((resolve) => (release = resolve))
+      })
+      // The runner holds the lock before its job shows as running, as a live runner does.
+      await holding
       await sql`insert into imports (id, dataset, dry_run, status, actor_name, caller, media_type, started_at)
       values (${id}, 'certifications', false, 'running', 'someone', '{}', 'text/csv', now() - interval '5 minutes')`.execute(
         t.database.db,
       )
-      const other = openSecondPool(t.database)!
-      let release!: () => void
-      const held = other.db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`import:${id}`}, 0))`.execute(tx)
-        await new Promise<void>((resolve) => (release = resolve))
-      })
       await new Promise((resolve) => setTimeout(resolve, 300)) // several worker rounds
       const stored = await t.database.db
         .selectFrom('imports')
