@@ -18,44 +18,22 @@ import { ProblemSchema } from './http/problem.schema.js'
 import { requestIdOf } from './http/request-id.js'
 import { RequestLog } from './http/request-log.js'
 import { createLogger } from './logger.js'
+import { createServices } from './services.js'
+import { type Background, startBackground } from './workers.js'
 import { authenticate } from './http/caller.js'
-import {
-  apiKeysRoutes,
-  createApiKeysRepository,
-  createCallerLookup,
-} from './modules/api-keys/index.js'
+import { apiKeysRoutes } from './modules/api-keys/index.js'
 import { healthRoutes } from './modules/health/health.routes.js'
-import {
-  certificationsRoutes,
-  createCertificationsImporter,
-} from './modules/certifications/index.js'
+import { certificationsRoutes } from './modules/certifications/index.js'
 import { exportsRoutes, importsRoutes } from './modules/imports/index.js'
-import { registerIdempotency, sweepIdempotencyKeys } from './http/idempotency.js'
-import { createMeetingsImporter, meetingsRoutes } from './modules/meetings/index.js'
-import { createReeducationImporter, reeducationRoutes } from './modules/reeducation/index.js'
+import { registerIdempotency } from './http/idempotency.js'
+import { meetingsRoutes } from './modules/meetings/index.js'
+import { reeducationRoutes } from './modules/reeducation/index.js'
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignsRoutes } from './modules/campaigns/index.js'
-import {
-  changesRoutes,
-  createChangeSignal,
-  createChangesService,
-  pruneChanges,
-} from './modules/changes/index.js'
-import {
-  createWebhooksRepository,
-  createWebhooksService,
-  startWebhookWorker,
-  type WebhookWorker,
-  webhooksRoutes,
-} from './modules/webhooks/index.js'
-import { type ScheduledTasks, startScheduledTasks } from './background/scheduled-tasks.js'
-import { createReportsService, reportsRoutes } from './modules/reports/index.js'
-import {
-  createUnitsImporter,
-  createUnitsService,
-  unitChangesRoutes,
-  unitsRoutes,
-} from './modules/units/index.js'
+import { changesRoutes, createChangeSignal } from './modules/changes/index.js'
+import { webhooksRoutes } from './modules/webhooks/index.js'
+import { reportsRoutes } from './modules/reports/index.js'
+import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */
@@ -140,54 +118,21 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
   const changeSignal = createChangeSignal(database)
   await changeSignal.start()
 
-  // Background work, shared with the other processes of the service through PostgreSQL.
-  const webhooksRepository = createWebhooksRepository(db)
-  let webhookWorker: WebhookWorker | undefined
-  let scheduled: ScheduledTasks | undefined
+  const services = createServices(config, database, changeSignal)
+  let background: Background | undefined
   if (database.kind !== 'none') {
     app.addHook('onReady', () => {
-      webhookWorker = startWebhookWorker(
-        db,
-        webhooksRepository,
-        changeSignal,
-        {
-          metrics,
-          pollMs: config.webhookWorkerPollMs,
-          timeoutMs: config.webhookTimeoutMs,
-          retryHours: config.webhookRetryHours,
-          retryBaseMs: config.webhookRetryBaseMs,
-          allowedHosts: config.webhookAllowedHosts,
-        },
-        app.log,
-      )
-      scheduled = startScheduledTasks(
-        db,
-        [
-          { name: 'idempotency-keys-sweep', everyMs: 60_000, run: sweepIdempotencyKeys },
-          {
-            name: 'change-feed-retention',
-            everyMs: 3_600_000,
-            run: async (tx) => ({
-              changes: await pruneChanges(tx, config.changeRetentionDays),
-              deliveries: await webhooksRepository.pruneDeliveries(config.changeRetentionDays),
-            }),
-          },
-        ],
-        app.log,
-      )
+      background = startBackground(services, config, changeSignal, metrics, app.log)
     })
-    app.addHook('preClose', async () => {
-      await webhookWorker?.stop()
-      await scheduled?.stop()
-    })
+    app.addHook('preClose', () => background?.stop())
   }
   // Last, once background work has stopped: wakes the long-polling readers to answer.
   app.addHook('preClose', () => changeSignal.stop())
 
+  const { units, importers } = services
   await app.register(
     async (v1) => {
-      const callers = createCallerLookup(createApiKeysRepository(db), config.adminApiKey)
-      authenticate(v1, callers)
+      authenticate(v1, services.callers)
       // A write that succeeded has committed: wake the feed's readers and the webhook fan-out.
       v1.addHook('onResponse', (request, reply, done) => {
         if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
@@ -195,50 +140,45 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         done()
       })
       registerIdempotency(v1, db)
-      const units = createUnitsService(db)
-      await v1.register(apiKeysRoutes, {
-        prefix: '/api-keys',
-        db,
-        units,
-        onRevoked: callers.forget,
+      await v1.register(apiKeysRoutes, { prefix: '/api-keys', service: services.apiKeys })
+      await v1.register(unitsRoutes, {
+        prefix: '/units',
+        service: units,
+        changes: services.unitChanges,
       })
-      await v1.register(unitsRoutes, { prefix: '/units', db })
-      await v1.register(unitChangesRoutes, { prefix: '/unit-changes', db })
-      await v1.register(certificationsRoutes, { db, units })
-      await v1.register(meetingsRoutes, { prefix: '/meetings', db, units })
-      await v1.register(reeducationRoutes, { db, units })
-      const reports = createReportsService(db, units)
-      await v1.register(reportsRoutes, { prefix: '/reports', reports })
-      await v1.register(campaignsRoutes, { prefix: '/campaigns', db, units, reports })
-      const importers = [
-        createUnitsImporter(units),
-        createCertificationsImporter(units),
-        createMeetingsImporter(units),
-        createReeducationImporter(units),
-      ]
+      await v1.register(unitChangesRoutes, {
+        prefix: '/unit-changes',
+        changes: services.unitChanges,
+      })
+      await v1.register(certificationsRoutes, { service: services.certifications, units })
+      await v1.register(meetingsRoutes, { prefix: '/meetings', service: services.meetings, units })
+      await v1.register(reeducationRoutes, { service: services.reeducation, units })
+      await v1.register(reportsRoutes, { prefix: '/reports', reports: services.reports })
+      await v1.register(campaignsRoutes, {
+        prefix: '/campaigns',
+        service: services.campaigns,
+        units,
+        reports: services.reports,
+      })
       await v1.register(importsRoutes, {
         prefix: '/imports',
-        db,
+        service: services.imports,
         importers,
         bodyLimitBytes: config.importBodyLimitBytes,
-        workerPollMs: config.importWorkerPollMs,
-        onJobDone: () => changeSignal.announce(),
-        progressWrites: database.kind === 'postgres',
+        onQueued: () => background?.pokeImports(),
       })
-      await v1.register(exportsRoutes, { prefix: '/exports', db, importers, units })
-      await v1.register(auditRoutes, { prefix: '/audit-events', db, units })
-      const changes = createChangesService(db, units, changeSignal)
-      await v1.register(changesRoutes, { prefix: '/changes', changes })
-      const webhooks = createWebhooksService(
-        db,
-        webhooksRepository,
+      await v1.register(exportsRoutes, {
+        prefix: '/exports',
+        service: services.imports,
+        importers,
         units,
-        config.webhookAllowedHosts,
-      )
+      })
+      await v1.register(auditRoutes, { prefix: '/audit-events', audit: services.audit, units })
+      await v1.register(changesRoutes, { prefix: '/changes', changes: services.changes })
       await v1.register(webhooksRoutes, {
         prefix: '/webhooks',
-        webhooks,
-        onDue: () => webhookWorker?.poke(),
+        webhooks: services.webhooks,
+        onDue: () => background?.pokeWebhooks(),
       })
     },
     { prefix: '/v1' },

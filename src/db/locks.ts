@@ -3,7 +3,7 @@
 // row: either the row is locked in the writing transaction before it is compared, or — for a
 // record that may not exist yet — writers of the same key take turns on a transaction-scoped
 // advisory lock, so the second one reads what the first committed.
-import { type Kysely, sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { DB } from './schema.js'
 
 /** SQL: wait for, then hold until commit, the lock of one logical record (e.g. a unit's year). */
@@ -11,7 +11,7 @@ export const lockKeyCall = (...parts: (string | number)[]) =>
   sql`pg_advisory_xact_lock(hashtextextended(${parts.join(':')}, 0))`
 
 /** Waits for, then holds until commit, the lock of one logical record (e.g. a unit's year). */
-export async function lockKey(tx: Kysely<DB>, ...parts: (string | number)[]): Promise<void> {
+export async function lockKey(tx: Transaction<DB>, ...parts: (string | number)[]): Promise<void> {
   await sql`select ${lockKeyCall(...parts)}`.execute(tx)
 }
 

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import type { UnitsService } from '../units/index.js'
 import {
   ApiKeyIdParams,
   ApiKeyListQuery,
@@ -14,17 +11,13 @@ import {
   CreateApiKeyBody,
   CreatedApiKeySchema,
 } from './api-keys.schemas.js'
-import { createApiKeysService, toApiKey } from './api-keys.service.js'
+import { type ApiKeysService, toApiKey } from './api-keys.service.js'
 
 const tags = ['api-keys']
 
 export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
-  units: UnitsService
-  /** Told after a key is revoked (the caller lookup forgets the keys it remembers). */
-  onRevoked?: () => void
-}> = async (app, { db, units, onRevoked }) => {
-  const service = createApiKeysService(db, units, onRevoked)
+  service: ApiKeysService
+}> = async (app, { service }) => {
   app.addHook('onRequest', requireRole('admin'))
 
   app.post('', {

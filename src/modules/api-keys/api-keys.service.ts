@@ -38,7 +38,7 @@ export function createApiKeysService(
     const scopePath = await units.scopePathOf(caller, tx)
     if (scopePath === null) return row
     if (row.scope_unit_id === null) return undefined
-    const scope = await units.repository.findById(row.scope_unit_id, tx)
+    const scope = await units.findById(row.scope_unit_id, tx)
     return scope && units.inScope(scope, scopePath) ? row : undefined
   }
 
@@ -60,7 +60,7 @@ export function createApiKeysService(
       )
     }
     // An id, or a code as of today: the rule of every other reference to a unit.
-    const unit = await units.repository.findByRef(requested, today())
+    const unit = await units.findByRef(requested, today())
     if (!unit)
       throw unprocessable('UNKNOWN_SCOPE_UNIT', `No unit ${requested} to scope the key to.`, [
         { pointer, code: 'UNKNOWN_SCOPE_UNIT', detail: 'is not a unit id, nor a code valid today' },
@@ -135,3 +135,5 @@ export function createApiKeysService(
 
   return { create, list, find, revoke }
 }
+
+export type ApiKeysService = ReturnType<typeof createApiKeysService>

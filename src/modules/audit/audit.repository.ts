@@ -34,3 +34,9 @@ export function listAuditEvents(db: Kysely<DB>, f: AuditFilter) {
     .limit(f.limit + 1)
     .execute()
 }
+
+/** What the audit's routes read: events, filtered and paged. */
+export const createAuditService = (db: Kysely<DB>) => ({
+  list: (filter: AuditFilter) => listAuditEvents(db, filter),
+})
+export type AuditService = ReturnType<typeof createAuditService>

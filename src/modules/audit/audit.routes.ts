@@ -1,12 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
-import { listAuditEvents } from './audit.repository.js'
+import type { AuditService } from './audit.repository.js'
 import { AuditEventListQuery, AuditEventPage } from './audit.schemas.js'
 
 /** The event id a cursor holds, or 400. */
@@ -17,9 +15,9 @@ function eventIdOf(cursor: string): number {
 }
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  audit: AuditService
   units: UnitsService
-}> = async (app, { db, units }) => {
+}> = async (app, { audit, units }) => {
   app.get('', {
     onRequest: requireRole('admin'),
     schema: {
@@ -38,7 +36,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{
         : undefined
       const scopePath = await units.scopePathOf(request.caller)
       const after = q.cursor ? eventIdOf(q.cursor) : undefined
-      const rows = await listAuditEvents(db, {
+      const rows = await audit.list({
         limit: q.limit,
         underPaths: [unit?.path, scopePath].filter((p): p is string => !!p),
         entity: q.entity,

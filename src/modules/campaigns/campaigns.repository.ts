@@ -1,6 +1,6 @@
 // The campaigns table, always read with its scope unit's code, name, kind and path (what the API
 // shows and what scopes are checked against). Functions take the database or a transaction.
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { CampaignsTable, DB, UnitKind } from '../../db/schema.js'
 
 export type CampaignRow = Selectable<CampaignsTable> & {
@@ -36,7 +36,7 @@ export function createCampaignsRepository(db: Kysely<DB>) {
       withUnit(tx).where('c.code', '=', code).executeTakeFirst(),
 
     /** The campaign, locked until the transaction ends. */
-    lockById: (id: string, tx: Kysely<DB>): Promise<CampaignRow | undefined> =>
+    lockById: (id: string, tx: Transaction<DB>): Promise<CampaignRow | undefined> =>
       withUnit(tx).where('c.id', '=', id).forUpdate('c').executeTakeFirst(),
 
     insert: async (values: CampaignValues, tx: Kysely<DB>) => {

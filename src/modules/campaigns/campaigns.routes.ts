@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
@@ -24,17 +22,15 @@ import {
   PatchCampaignBody,
   ProgressSchema,
 } from './campaigns.schemas.js'
-import { createCampaignsService, toCampaign } from './campaigns.service.js'
+import { type CampaignsService, toCampaign } from './campaigns.service.js'
 
 const tags = ['campaigns']
 
 export const campaignsRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: CampaignsService
   units: UnitsService
   reports: ReportsService
-}> = async (app, { db, units, reports }) => {
-  const service = createCampaignsService(db, units)
-
+}> = async (app, { service, units, reports }) => {
   app.post('', {
     onRequest: requireRole('editor'),
     config: { idempotent: true },

@@ -150,3 +150,5 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
 
   return { find, create, patch, remove, list }
 }
+
+export type CampaignsService = ReturnType<typeof createCampaignsService>

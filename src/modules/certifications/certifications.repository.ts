@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { CertificationsTable, DB, UnitKind } from '../../db/schema.js'
 
 export type CertificationRow = Selectable<CertificationsTable> & {
@@ -58,7 +58,7 @@ export function createCertificationsRepository(db: Kysely<DB>) {
       withUnit(tx).where('c.unit_id', '=', unitId).where('c.year', '=', year).executeTakeFirst(),
 
     /** The record, locked until the transaction ends. */
-    lock: (unitId: string, year: number, tx: Kysely<DB>) =>
+    lock: (unitId: string, year: number, tx: Transaction<DB>) =>
       withUnit(tx)
         .where('c.unit_id', '=', unitId)
         .where('c.year', '=', year)

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB, UnitKind } from '../../db/schema.js'
+import type { UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
@@ -25,17 +24,15 @@ import {
   PutCertificationBody,
   WithdrawQuery,
 } from './certifications.schemas.js'
-import { createCertificationsService, endOfYear } from './certifications.service.js'
+import { type CertificationsService, endOfYear } from './certifications.service.js'
 
 const tags = ['certifications']
 const path = '/units/:ref/certifications/:year'
 
 export const certificationsRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: CertificationsService
   units: UnitsService
-}> = async (app, { db, units }) => {
-  const service = createCertificationsService(db, units)
-
+}> = async (app, { service, units }) => {
   app.put(path, {
     onRequest: requireRole('editor'),
     schema: {
@@ -141,7 +138,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
       const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
       const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [number, string, string]) : undefined
-      const rows = await service.repository.list({
+      const rows = await service.list({
         limit: q.limit,
         scopePath: await units.scopePathOf(request.caller),
         status: q.status,

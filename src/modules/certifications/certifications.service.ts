@@ -204,5 +204,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
     })
   }
 
-  return { repository, unitFor, get, put, withdraw }
+  return { list: repository.list, unitFor, get, put, withdraw }
 }
+
+export type CertificationsService = ReturnType<typeof createCertificationsService>

@@ -6,3 +6,7 @@ export {
   exclusionOf,
   FIRST_YEAR_OF_124,
 } from './certifications.rules.js'
+export {
+  createCertificationsService,
+  type CertificationsService,
+} from './certifications.service.js'

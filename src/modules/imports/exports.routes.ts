@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { DB } from '../../db/schema.js'
 import { requireRole } from '../../http/caller.js'
 import { today } from '../../http/dates.js'
 import { badRequest } from '../../http/errors.js'
@@ -10,15 +8,16 @@ import type { UnitsService } from '../units/index.js'
 import type { DatasetImporter, ExportFilter, ExportKey } from '../../records/index.js'
 import { EXPORT_FORMATS, exportFormatOf, exportStream } from './exports.formats.js'
 import { ExportQuery, ImportParams } from './imports.schemas.js'
+import type { ImportsService } from './imports.service.js'
 
 /** Rows read from the database at a time while the export streams. */
 export const EXPORT_PAGE_ROWS = 5000
 
 export const exportsRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: ImportsService
   importers: DatasetImporter[]
   units: UnitsService
-}> = async (app, { db, importers, units }) => {
+}> = async (app, { service, importers, units }) => {
   const byDataset = new Map(importers.map((importer) => [importer.dataset as string, importer]))
 
   app.get('/:dataset', {
@@ -70,7 +69,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{
       async function* pages() {
         let after: ExportKey | null = null
         do {
-          const page = await importer.exportPage(filter, after, EXPORT_PAGE_ROWS, db)
+          const page = await service.exportPage(importer, filter, after, EXPORT_PAGE_ROWS)
           yield page.rows
           after = page.last
         } while (after !== null)

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
 import type { Readable } from 'node:stream'
 import Type from 'typebox'
-import type { DB } from '../../db/schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { sendProblem } from '../../http/error-handler.js'
 import { notFound } from '../../http/errors.js'
@@ -20,8 +18,7 @@ import {
   ImportSchema,
   importRejectedResponse,
 } from './imports.schemas.js'
-import { createImportsService } from './imports.service.js'
-import { type ImportWorker, startImportWorker } from './imports.worker.js'
+import type { ImportsService } from './imports.service.js'
 
 const tags = ['imports']
 
@@ -45,27 +42,12 @@ const importBodyDoc = (importers: DatasetImporter[]) => {
 }
 
 export const importsRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: ImportsService
   importers: DatasetImporter[]
   bodyLimitBytes: number
-  /** See IMPORT_WORKER_POLL_MS. */
-  workerPollMs: number
-  /** Called after a queued import ran: its changes are committed (or it failed). */
-  onJobDone?: () => void
-  /** Progress is written while an import runs (not on a one-connection database). */
-  progressWrites: boolean
-}> = async (app, { db, importers, bodyLimitBytes, workerPollMs, progressWrites, onJobDone }) => {
-  const service = createImportsService(
-    db,
-    Object.fromEntries(importers.map((importer) => [importer.dataset, importer])),
-    progressWrites,
-  )
-  let worker: ImportWorker | undefined
-  app.addHook('onReady', () => {
-    worker = startImportWorker(service, workerPollMs, app.log, onJobDone)
-  })
-  app.addHook('preClose', () => worker?.stop())
-
+  /** Told when a file was queued (`async=true`): the import worker looks for work at once. */
+  onQueued: () => void
+}> = async (app, { service, importers, bodyLimitBytes, onQueued }) => {
   // Import bodies reach the handler as streams, read as they arrive (never buffered whole).
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser(Object.keys(IMPORT_MEDIA_TYPES), (_request, payload, done) =>
@@ -110,7 +92,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
       )
       const shown = toImport(outcome.row)
       if (async) {
-        worker?.poke()
+        onQueued()
         return reply.code(202).header('location', `/v1/imports/${shown.id}`).send(shown)
       }
       if (!outcome.rejected) return reply.send(shown)
@@ -139,7 +121,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
       response: { 200: ImportSchema, ...problemResponses(403, 404) },
     },
     handler: async (request) => {
-      const row = await service.repository.findById(request.params.id)
+      const row = await service.find(request.params.id)
       const caller = request.caller!
       // A key sees its own imports; an unscoped admin sees everyone's.
       const visible =
@@ -167,7 +149,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{
       const caller = request.caller!
       const everyone = caller.role === 'admin' && caller.scopeUnitId === null
       const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined
-      const rows = await service.repository.list({
+      const rows = await service.list({
         limit,
         dataset,
         after,

@@ -15,6 +15,8 @@ import { recordAudit } from '../../records/index.js'
 import type {
   Checked,
   DatasetImporter,
+  ExportFilter,
+  ExportKey,
   ImportContext,
   ImportRecord,
   Outcome,
@@ -329,7 +331,20 @@ export function createImportsService(
     return true
   }
 
-  return { repository, run, runNextQueued, sweep: repository.failAbandoned }
+  return {
+    find: repository.findById,
+    /** One page of a dataset's export (see DatasetImporter.exportPage). */
+    exportPage: (
+      importer: DatasetImporter,
+      filter: ExportFilter,
+      after: ExportKey | null,
+      limit: number,
+    ) => importer.exportPage(filter, after, limit, db),
+    list: repository.list,
+    run,
+    runNextQueued,
+    sweep: repository.failAbandoned,
+  }
 }
 
 /** What a job run later acts as: the caller who sent the file. */

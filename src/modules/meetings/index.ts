@@ -1,2 +1,3 @@
 export { createMeetingsImporter } from './meetings.import.js'
 export { meetingsRoutes } from './meetings.routes.js'
+export { createMeetingsService, type MeetingsService } from './meetings.service.js'

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { DB, MeetingsTable, UnitKind } from '../../db/schema.js'
 
 export type MeetingRow = Selectable<MeetingsTable> & {
@@ -40,7 +40,7 @@ export function createMeetingsRepository(db: Kysely<DB>) {
     findById,
 
     /** The meeting, locked until the transaction ends. */
-    lockById: (id: string, tx: Kysely<DB>) =>
+    lockById: (id: string, tx: Transaction<DB>) =>
       withUnit(tx).where('m.id', '=', id).forUpdate('m').executeTakeFirst(),
 
     findByExternalId: (source: string, externalId: string, tx: Kysely<DB> = db) =>

@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
@@ -23,16 +21,14 @@ import {
   MeetingSchema,
   PatchMeetingBody,
 } from './meetings.schemas.js'
-import { createMeetingsService } from './meetings.service.js'
+import type { MeetingsService } from './meetings.service.js'
 
 const tags = ['meetings']
 
 export const meetingsRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: MeetingsService
   units: UnitsService
-}> = async (app, { db, units }) => {
-  const service = createMeetingsService(db, units)
-
+}> = async (app, { service, units }) => {
   app.post('', {
     onRequest: requireRole('editor'),
     config: { idempotent: true },
@@ -68,7 +64,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
       const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
       const cursor = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined
-      const rows = await service.repository.list({
+      const rows = await service.list({
         limit: q.limit,
         scopePath: await units.scopePathOf(request.caller),
         ...(cursor ? { after: cursor } : {}),

@@ -153,5 +153,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  return { repository, find, create, patch, remove }
+  return { list: repository.list, find, create, patch, remove }
 }
+
+export type MeetingsService = ReturnType<typeof createMeetingsService>

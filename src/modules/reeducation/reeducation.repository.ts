@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { DB, ReeducationCountsTable, UnitKind } from '../../db/schema.js'
 
 export type ReeducationRow = Selectable<ReeducationCountsTable> & {
@@ -43,7 +43,7 @@ export function createReeducationRepository(db: Kysely<DB>) {
         .executeTakeFirst(),
 
     /** The record, locked until the transaction ends. */
-    lock: (unitId: string, period: string, tx: Kysely<DB>) =>
+    lock: (unitId: string, period: string, tx: Transaction<DB>) =>
       withUnit(tx)
         .where('r.unit_id', '=', unitId)
         .where('r.period', '=', period)

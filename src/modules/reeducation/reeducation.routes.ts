@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
@@ -22,17 +20,15 @@ import {
   ReeducationParams,
   ReeducationSchema,
 } from './reeducation.schemas.js'
-import { createReeducationService, periodOf } from './reeducation.service.js'
+import { type ReeducationService, periodOf } from './reeducation.service.js'
 
 const tags = ['reeducation']
 const path = '/units/:ref/reeducation/:period'
 
 export const reeducationRoutes: FastifyPluginAsyncTypebox<{
-  db: Kysely<DB>
+  service: ReeducationService
   units: UnitsService
-}> = async (app, { db, units }) => {
-  const service = createReeducationService(db, units)
-
+}> = async (app, { service, units }) => {
   app.put(path, {
     onRequest: requireRole('editor'),
     schema: {
@@ -134,7 +130,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       const cursor = q.cursor
         ? (decodeCursor(q.cursor, 4) as [string, string, string, string])
         : undefined
-      const rows = await service.repository.list({
+      const rows = await service.list({
         limit: q.limit,
         scopePath: await units.scopePathOf(request.caller),
         ...(cursor ? { after: cursor } : {}),

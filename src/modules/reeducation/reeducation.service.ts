@@ -164,5 +164,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  return { repository, get, put, remove }
+  return { list: repository.list, get, put, remove }
 }
+
+export type ReeducationService = ReturnType<typeof createReeducationService>

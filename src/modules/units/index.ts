@@ -21,3 +21,4 @@ export {
   readGsoFile,
   readReorgFile,
 } from './units.reference-files.js'
+export { createUnitChangesService, type UnitChangesService } from './unit-changes.service.js'

@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { DryRunQuery, UnitChangeBody, UnitChangeResultSchema } from './unit-changes.schemas.js'
-import { createUnitChangesService } from './unit-changes.service.js'
-import { createUnitsService } from './units.service.js'
+import type { UnitChangesService } from './unit-changes.service.js'
 
-export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (
+export const unitChangesRoutes: FastifyPluginAsyncTypebox<{ changes: UnitChangesService }> = async (
   app,
-  { db },
+  { changes },
 ) => {
-  const changes = createUnitChangesService(db, createUnitsService(db))
-
   app.post('', {
     onRequest: requireRole('admin'),
     config: { idempotent: true },

@@ -363,3 +363,5 @@ export function createUnitChangesService(db: Kysely<DB>, units: UnitsService) {
 
   return { apply, lineageOf }
 }
+
+export type UnitChangesService = ReturnType<typeof createUnitChangesService>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { type UnitRow, namedBy, validOn } from '../../records/index.js'
 
@@ -57,7 +57,7 @@ export function createUnitsRepository(db: Kysely<DB>) {
       tx.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst(),
 
     /** The unit, locked until the transaction ends. */
-    lockById: (id: string, tx: Kysely<DB>) =>
+    lockById: (id: string, tx: Transaction<DB>) =>
       tx.selectFrom('units').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
 
     /** The unit a ref (an id, or a code valid on `date`) names. */

@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toJsonPage } from '../../http/pagination.js'
@@ -14,7 +12,7 @@ import {
 } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
-import { type UnitListRow, listUnits } from './units.list.js'
+import type { UnitListRow } from './units.list.js'
 import { toUnit } from './units.mapper.js'
 import {
   AsOfQuery,
@@ -27,17 +25,18 @@ import {
   UnitRefParams,
   UnitSchema,
 } from './units.schemas.js'
-import { createUnitsService } from './units.service.js'
+import type { UnitsService } from './units.service.js'
 import { LineageSchema } from './unit-changes.schemas.js'
-import { createUnitChangesService } from './unit-changes.service.js'
+import type { UnitChangesService } from './unit-changes.service.js'
 import type { UnitKind } from '../../db/schema.js'
 
 const tags = ['units']
 const unitJsonOf = (row: UnitListRow) => row.unit_json
 
-export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async (app, { db }) => {
-  const service = createUnitsService(db)
-  const changes = createUnitChangesService(db, service)
+export const unitsRoutes: FastifyPluginAsyncTypebox<{
+  service: UnitsService
+  changes: UnitChangesService
+}> = async (app, { service, changes }) => {
   const unitRef = (
     ref: string,
     asOf: string | undefined,
@@ -63,7 +62,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
       const q = query.q?.trim() || undefined
       const cursor = query.cursor ? decodeCursor(query.cursor, q ? 1 : 2) : undefined
       const scopePath = await service.scopePathOf(request.caller)
-      const rows = await listUnits(db, {
+      const rows = await service.list({
         limit: query.limit,
         asOf,
         includeClosed: query.includeClosed,
@@ -203,7 +202,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
         ? (decodeCursor(request.query.cursor, 2) as [string, string])
         : undefined
       const kinds = kindsOf(request.query.kind)
-      const rows = await listUnits(db, {
+      const rows = await service.list({
         limit: request.query.limit,
         asOf,
         includeClosed: false,
@@ -232,7 +231,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB> }> = async 
     handler: async (request) => {
       const unit = await unitRef(request.params.ref, request.query.asOf, request)
       const scopePath = await service.scopePathOf(request.caller)
-      const rows = await service.repository.ancestors(unit)
+      const rows = await service.ancestors(unit)
       // Ancestors above a scoped key's unit are outside its scope.
       return { items: rows.filter((row) => service.inScope(row, scopePath)).map(toUnit) }
     },

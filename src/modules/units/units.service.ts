@@ -12,6 +12,7 @@ import {
   unprocessable,
 } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
+import { type UnitListParams, listUnits } from './units.list.js'
 import { recordAudit } from '../../records/index.js'
 import { insertUnitInOneStatement } from './units.create.js'
 import { PARENT_KINDS } from './units.kinds.js'
@@ -386,6 +387,11 @@ export function createUnitsService(db: Kysely<DB>) {
 
   return {
     repository: units,
+    /** A page of units (the list and a unit's children). */
+    list: (p: UnitListParams) => listUnits(db, p),
+    ancestors: units.ancestors,
+    findById: units.findById,
+    findByRef: units.findByRef,
     resolve,
     resolveCodes,
     scopePathOf,

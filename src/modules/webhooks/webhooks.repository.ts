@@ -2,7 +2,7 @@
 // subscription's fan-out with `for update skip locked` (one process at a time per subscription),
 // due deliveries likewise, each claim leased for a while so that a process that dies mid-attempt
 // leaves the delivery to another once the lease runs out.
-import { type Kysely, type Selectable, sql, type Updateable } from 'kysely'
+import { type Kysely, type Selectable, sql, type Updateable, type Transaction } from 'kysely'
 import type { DB, UnitKind, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import { feedHorizon } from '../changes/index.js'
 
@@ -31,7 +31,7 @@ export function createWebhooksRepository(db: Kysely<DB>) {
     find: (id: string, tx: Kysely<DB> = db) =>
       withScope(tx).where('w.id', '=', id).executeTakeFirst() as Promise<WebhookRow | undefined>,
 
-    lock: (id: string, tx: Kysely<DB>) =>
+    lock: (id: string, tx: Transaction<DB>) =>
       withScope(tx).where('w.id', '=', id).forUpdate('w').executeTakeFirst() as Promise<
         WebhookRow | undefined
       >,
@@ -107,7 +107,7 @@ export function createWebhooksRepository(db: Kysely<DB>) {
         .limit(1)
         .executeTakeFirst()) !== undefined,
 
-    claimForFanOut: (tx: Kysely<DB>) =>
+    claimForFanOut: (tx: Transaction<DB>) =>
       withScope(tx)
         .where('w.enabled', '=', true)
         .orderBy('w.id')

@@ -200,7 +200,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
       const webhook = await webhooks.find(request.params.id, request.caller)
       const q = request.query
       const before = q.cursor ? deliveryCursor(q.cursor) : undefined
-      const rows = await webhooks.repository.listDeliveries({
+      const rows = await webhooks.listDeliveries({
         webhookId: webhook.id,
         limit: q.limit,
         status: q.status,

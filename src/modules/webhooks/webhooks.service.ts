@@ -216,7 +216,17 @@ export function createWebhooksService(
     return toDelivery(row)
   }
 
-  return { find, create, patch, rotateSecret, remove, list, delivery, retry, repository }
+  return {
+    find,
+    create,
+    patch,
+    rotateSecret,
+    remove,
+    list,
+    delivery,
+    retry,
+    listDeliveries: repository.listDeliveries,
+  }
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>
