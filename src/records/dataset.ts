@@ -1,7 +1,7 @@
 // What a record dataset gives the bulk imports and exports: its columns, the shape of a row, and
 // how a batch of rows is checked and written. The rules themselves stay in the dataset's module (the
 // same functions its single-item endpoints call); this file only defines how they plug in.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { TSchema } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../db/schema.js'
 import type { Actor, Caller } from '../http/caller.js'
@@ -35,7 +35,7 @@ export interface ExportPage {
 }
 
 export interface ImportContext {
-  tx: Kysely<DB>
+  tx: Transaction<DB>
   caller: Caller | null
   actor: Actor
   importId: string

@@ -2,9 +2,11 @@
 // is created as POST /v1/units creates it (parent as of validFrom, kind under parent, validity
 // inside the parent's, no code overlap, scope); a stored one may change its name, validTo and
 // attributes as PATCH allows; a different kind or parent is a reorganisation (/v1/unit-changes).
-// Units are few and hang from one another (a file may hold a district and then its communes), so
-// each row goes through the same service functions in turn, inside the import's transaction:
-// a parent earlier in the file is there for its children, and a dry run rolls everything back.
+// New units are written set-based, batch by batch, parents before children (a file may hold a
+// district and then its communes), through the same rules as POST (the service's batch insert);
+// stored ones change one at a time as PATCH changes them. All of it in the import's transaction:
+// a dry run, or a refused row, rolls everything back.
+import { sql } from 'kysely'
 import Type from 'typebox'
 import { cleanText, today } from '../../http/dates.js'
 import { HttpProblem, forbidden, unprocessable } from '../../http/errors.js'
@@ -17,7 +19,7 @@ import {
   rowErrorsOf,
 } from '../../records/index.js'
 import { toUnit } from './units.mapper.js'
-import type { UnitRow } from './units.repository.js'
+import type { NewUnit, UnitRow } from './units.repository.js'
 import { type CreateUnit, NewUnitFields } from './units.schemas.js'
 import type { UnitsService } from './units.service.js'
 import { exportUnits } from './units.export.js'
@@ -50,90 +52,160 @@ const sameJson = (a: unknown, b: unknown) =>
 const parentCodeOf = (unit: UnitRow) => unit.code_path.split('/').at(-2) ?? null
 
 export function createUnitsImporter(units: UnitsService): DatasetImporter {
-  /** Creates, updates or leaves one row's unit; the result for the audit, or a problem thrown. */
-  async function apply(value: Row, { tx, caller }: ImportContext) {
+  const errorsOf = (row: number, problem: HttpProblem) =>
+    rowErrorsOf(row, problem, RENAME, POINTER_OF[problem.code] ?? '/code')
+
+  /** Updates or leaves one stored unit as PATCH would; the result for the audit, or a problem thrown. */
+  async function update(stored: UnitRow, value: Row, { tx, caller }: ImportContext) {
     const validFrom = value.validFrom ?? null
     const validTo = value.validTo ?? null
     const attributes = value.attributes ?? {}
-    const stored = await tx
-      .selectFrom('units')
-      .selectAll()
-      .where('code', '=', value.code)
-      .where((eb) =>
-        validFrom === null ? eb('valid_from', 'is', null) : eb('valid_from', '=', validFrom),
-      )
-      .executeTakeFirst()
-    if (stored) {
-      await units.assertInScope(
-        stored.path,
-        caller,
-        'write',
-        `Unit ${stored.code}`,
-        () => forbidden(`Unit ${stored.code} is outside this key's scope.`, 'OUT_OF_SCOPE'),
-        tx,
-      )
-      if (stored.kind !== value.kind || parentCodeOf(stored) !== (value.parentCode ?? null))
-        throw unprocessable(
-          'REORGANISATION_NEEDED',
-          `${stored.name} (${stored.code}) is stored as a ${stored.kind} under ${parentCodeOf(stored) ?? 'no parent'}; a change of kind or parent is a reorganisation (POST /v1/unit-changes).`,
-        )
-      const same =
-        stored.name === cleanText(value.name) &&
-        stored.valid_to === validTo &&
-        sameJson(stored.attributes, attributes)
-      if (same) return { outcome: 'unchanged' as const, before: stored, after: stored }
-      const after = await units.updateChecked(
-        stored,
-        { name: value.name, validFrom, validTo, attributes },
-        tx,
-      )
-      return { outcome: 'updated' as const, before: stored, after }
-    }
-    const parent = value.parentCode
-      ? await units.resolve(value.parentCode, validFrom ?? today(), caller, 'write', tx)
-      : null
-    if (!parent && (await units.scopePathOf(caller, tx)) !== null)
-      throw forbidden('A scoped key may create units only inside its scope.', 'OUT_OF_SCOPE')
-    const after = await units.insertChecked(
-      {
-        code: value.code,
-        name: cleanText(value.name),
-        kind: value.kind,
-        parent,
-        validFrom,
-        validTo,
-        attributes,
-      },
+    await units.assertInScope(
+      stored.path,
+      caller,
+      'write',
+      `Unit ${stored.code}`,
+      () => forbidden(`Unit ${stored.code} is outside this key's scope.`, 'OUT_OF_SCOPE'),
       tx,
     )
-    return { outcome: 'created' as const, before: undefined, after }
+    if (stored.kind !== value.kind || parentCodeOf(stored) !== (value.parentCode ?? null))
+      throw unprocessable(
+        'REORGANISATION_NEEDED',
+        `${stored.name} (${stored.code}) is stored as a ${stored.kind} under ${parentCodeOf(stored) ?? 'no parent'}; a change of kind or parent is a reorganisation (POST /v1/unit-changes).`,
+      )
+    const same =
+      stored.name === cleanText(value.name) &&
+      stored.valid_to === validTo &&
+      sameJson(stored.attributes, attributes)
+    if (same) return { outcome: 'unchanged' as const, before: stored, after: stored }
+    const after = await units.updateChecked(
+      stored,
+      { name: value.name, validFrom, validTo, attributes },
+      tx,
+    )
+    return { outcome: 'updated' as const, before: stored, after }
+  }
+
+  /** The stored versions the rows name (by code and first day), by row. */
+  async function storedOf(rows: ImportRecord<Row>[], { tx }: ImportContext) {
+    const { rows: found } = await sql<UnitRow & { i: number }>`
+      select k.i::int as i, u.* from unnest(${rows.map((r) => r.value.code)}::text[],
+        ${rows.map((r) => r.value.validFrom ?? null)}::date[]) with ordinality as k(code, valid_from, i)
+      join units u on u.code = k.code and u.valid_from is not distinct from k.valid_from`.execute(
+      tx,
+    )
+    return new Map(found.map(({ i, ...unit }) => [rows[i - 1]!.row, unit]))
+  }
+
+  /**
+   * New units, set-based: in waves, parents before children (a row whose parent is another new
+   * row of the batch waits for the wave after it), each wave's parents resolved at once, the rows
+   * checked and inserted at once by the service's batch insert (the rules of POST /v1/units).
+   */
+  async function createAll(rows: ImportRecord<Row>[], context: ImportContext) {
+    const { tx, caller } = context
+    const results: Checked<null>[] = []
+    const written: Parameters<typeof auditImported>[2] = []
+    const scoped = (await units.scopePathOf(caller, tx)) !== null
+    let pending = rows
+    while (pending.length > 0) {
+      const codes = new Set(pending.map((r) => r.value.code))
+      let wave = pending.filter(
+        (r) =>
+          !r.value.parentCode ||
+          r.value.parentCode === r.value.code ||
+          !codes.has(r.value.parentCode),
+      )
+      if (wave.length === 0) wave = pending // a loop of parents: each resolves as stored, or not
+      const inWave = new Set(wave)
+      pending = pending.filter((r) => !inWave.has(r))
+      const withParent = wave.filter((r) => r.value.parentCode)
+      const parents = await units.resolveCodes(
+        withParent.map((r) => ({ code: r.value.parentCode!, date: r.value.validFrom ?? today() })),
+        caller,
+        tx,
+      )
+      const parentOf = new Map(withParent.map((r, i) => [r, parents[i]!]))
+      const accepted: { record: ImportRecord<Row>; unit: NewUnit & { parent: UnitRow | null } }[] =
+        []
+      for (const record of wave) {
+        const parent = parentOf.get(record) ?? null
+        const refusal =
+          parent instanceof HttpProblem
+            ? parent
+            : !parent && scoped
+              ? forbidden('A scoped key may create units only inside its scope.', 'OUT_OF_SCOPE')
+              : undefined
+        if (refusal) {
+          results.push({ row: record.row, errors: errorsOf(record.row, refusal) })
+          continue
+        }
+        const v = record.value
+        accepted.push({
+          record,
+          unit: {
+            code: v.code,
+            name: cleanText(v.name),
+            kind: v.kind,
+            parent: parent as UnitRow | null,
+            validFrom: v.validFrom ?? null,
+            validTo: v.validTo ?? null,
+            attributes: v.attributes ?? {},
+          },
+        })
+      }
+      const inserted = await units.insertCheckedBatch(
+        accepted.map((a) => a.unit),
+        tx,
+      )
+      inserted.forEach((unit, i) => {
+        const { row } = accepted[i]!.record
+        if (unit instanceof HttpProblem) {
+          results.push({ row, errors: errorsOf(row, unit) })
+          return
+        }
+        results.push({ row, outcome: 'created', change: null })
+        written.push({
+          id: unit.id,
+          unitId: unit.id,
+          created: true,
+          before: undefined,
+          after: toUnit(unit),
+        })
+      })
+    }
+    return { results, written }
   }
 
   async function check(batch: ImportRecord[], context: ImportContext) {
+    const rows = batch as ImportRecord<Row>[]
+    const stored = await storedOf(rows, context)
     const results: Checked<null>[] = []
     const written: Parameters<typeof auditImported>[2] = []
-    for (const { row, value } of batch as ImportRecord<Row>[]) {
+    // A stored unit changes as PATCH changes it, one at a time (a file of changes is short).
+    for (const { row, value } of rows.filter((r) => stored.has(r.row))) {
       try {
-        const { outcome, before, after } = await apply(value, context)
+        const { outcome, before, after } = await update(stored.get(row)!, value, context)
         results.push({ row, outcome, change: null })
         if (outcome !== 'unchanged')
           written.push({
             id: after.id,
             unitId: after.id,
-            created: outcome === 'created',
-            before: before && toUnit(before),
+            created: false,
+            before: toUnit(before),
             after: toUnit(after),
           })
       } catch (error) {
         if (!(error instanceof HttpProblem)) throw error
-        results.push({
-          row,
-          errors: rowErrorsOf(row, error, RENAME, POINTER_OF[error.code] ?? '/code'),
-        })
+        results.push({ row, errors: errorsOf(row, error) })
       }
     }
-    await auditImported(context, 'unit', written)
-    return results
+    const created = await createAll(
+      rows.filter((r) => !stored.has(r.row)),
+      context,
+    )
+    await auditImported(context, 'unit', [...written, ...created.written])
+    return [...results, ...created.results]
   }
 
   return {

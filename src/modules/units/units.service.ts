@@ -1,26 +1,30 @@
 // The rules of units: references resolved by date, kinds and parents, validity inside the
 // parent's, codes never overlapping in time, scopes, and an audit entry for every write.
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type Transaction, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { UUID_PATTERN, cleanText, today } from '../../http/dates.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
-import {
-  type HttpProblem,
-  conflict,
-  forbidden,
-  notFound,
-  unprocessable,
-} from '../../http/errors.js'
+import { HttpProblem, conflict, forbidden, notFound, unprocessable } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
 import { type UnitListParams, listUnits } from './units.list.js'
 import { recordAudit } from '../../records/index.js'
 import { insertUnitInOneStatement } from './units.create.js'
 import { PARENT_KINDS } from './units.kinds.js'
 import { describeValidity, toUnit } from './units.mapper.js'
-import { type NewUnit, type UnitRow, createUnitsRepository } from './units.repository.js'
+import {
+  type NewUnit,
+  type UnitRow,
+  createUnitsRepository,
+  unitInsertValues,
+} from './units.repository.js'
 import type { CreateUnit, PatchUnit } from './units.schemas.js'
 
 export type Access = 'read' | 'write'
+
+/** Two inclusive periods (null: open) share a day. */
+const overlapping = (a: [string | null, string | null], b: [string | null, string | null]) =>
+  (a[0] === null || b[1] === null || a[0] <= b[1]) &&
+  (b[0] === null || a[1] === null || b[0] <= a[1])
 
 const within = (inner: [string | null, string | null], outer: [string | null, string | null]) =>
   (outer[0] === null || (inner[0] !== null && inner[0] >= outer[0])) &&
@@ -169,7 +173,7 @@ export function createUnitsService(db: Kysely<DB>) {
     )
   }
 
-  async function checkParent(
+  function checkParent(
     kind: NewUnit['kind'],
     parent: UnitRow | null,
     validity: [string | null, string | null],
@@ -209,10 +213,77 @@ export function createUnitsService(db: Kysely<DB>) {
     tx: Kysely<DB>,
   ): Promise<UnitRow> {
     assertOrdered(unit.validFrom, unit.validTo)
-    await checkParent(unit.kind, unit.parent, [unit.validFrom, unit.validTo])
+    checkParent(unit.kind, unit.parent, [unit.validFrom, unit.validTo])
     const overlap = await overlapConflict(unit.code, unit.validFrom, unit.validTo, null, tx)
     if (overlap) throw overlap
     return units.insert(unit, tx)
+  }
+
+  /**
+   * insertChecked for many units at once (an import's batch): the same rules, the overlap check
+   * for all of them in one query (and between the batch's own rows), then one insert. Each unit
+   * comes back inserted, or as the problem that refused it; none is inserted if any is refused.
+   */
+  async function insertCheckedBatch(
+    batch: (NewUnit & { parent: UnitRow | null })[],
+    tx: Transaction<DB>,
+  ): Promise<(UnitRow | HttpProblem)[]> {
+    const results = batch.map((unit): HttpProblem | undefined => {
+      try {
+        assertOrdered(unit.validFrom, unit.validTo)
+        checkParent(unit.kind, unit.parent, [unit.validFrom, unit.validTo])
+        return undefined
+      } catch (error) {
+        if (error instanceof HttpProblem) return error
+        throw error
+      }
+    })
+    const { rows: overlaps } = await sql<UnitRow & { i: number }>`
+      select k.i::int as i, u.* from unnest(${batch.map((u) => u.code)}::text[],
+        ${batch.map((u) => u.validFrom)}::date[], ${batch.map((u) => u.validTo)}::date[])
+        with ordinality as k(code, valid_from, valid_to, i)
+      join units u on u.code = k.code
+        and daterange(u.valid_from, u.valid_to, '[]') && daterange(k.valid_from, k.valid_to, '[]')`.execute(
+      tx,
+    )
+    const overlapOf = (other: Pick<UnitRow, 'code' | 'name' | 'id' | 'valid_from' | 'valid_to'>) =>
+      conflict(
+        'CODE_OVERLAP',
+        `Code ${other.code} is already used by ${other.name} (${other.id}) from ${describeValidity(other.valid_from, other.valid_to)}; ` +
+          'a code may be reused only when the periods do not overlap.',
+      )
+    for (const other of overlaps) results[other.i - 1] ??= overlapOf(other)
+    // Two rows of the batch for one code in overlapping periods: the later one is refused.
+    const byCode = new Map<string, number[]>()
+    batch.forEach((unit, i) => byCode.set(unit.code, [...(byCode.get(unit.code) ?? []), i]))
+    for (const indexes of byCode.values()) {
+      for (const [n, i] of indexes.entries()) {
+        const unit = batch[i]!
+        const earlier = indexes
+          .slice(0, n)
+          .find((j) =>
+            overlapping([unit.validFrom, unit.validTo], [batch[j]!.validFrom, batch[j]!.validTo]),
+          )
+        if (earlier !== undefined)
+          results[i] ??= overlapOf({
+            code: unit.code,
+            name: batch[earlier]!.name,
+            id: 'another row of this file',
+            valid_from: batch[earlier]!.validFrom,
+            valid_to: batch[earlier]!.validTo,
+          })
+      }
+    }
+    // The accepted ones are inserted all the same: children later in the file look for them.
+    const values = batch.map(unitInsertValues)
+    const accepted = values.filter((_, i) => !results[i])
+    const inserted = new Map(
+      (accepted.length === 0
+        ? []
+        : await tx.insertInto('units').values(accepted).returningAll().execute()
+      ).map((row) => [row.id, row]),
+    )
+    return results.map((problem, i) => problem ?? inserted.get(values[i]!.id)!)
   }
 
   async function create(body: CreateUnit, { caller, actor }: Asking): Promise<UnitRow> {
@@ -295,7 +366,7 @@ export function createUnitsService(db: Kysely<DB>) {
     const { validFrom, validTo } = change
     assertOrdered(validFrom, validTo)
     const parent = current.parent_id ? await units.findById(current.parent_id, tx) : null
-    await checkParent(current.kind, parent ?? null, [validFrom, validTo])
+    checkParent(current.kind, parent ?? null, [validFrom, validTo])
     const outside = await units.childrenOutside(current.id, validFrom, validTo, tx)
     if (outside.length > 0) {
       const list = outside
@@ -398,6 +469,7 @@ export function createUnitsService(db: Kysely<DB>) {
     inScope,
     assertInScope,
     insertChecked,
+    insertCheckedBatch,
     updateChecked,
     create,
     patch,

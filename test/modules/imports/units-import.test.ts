@@ -1,4 +1,4 @@
-// Bulk import of units: the rules of POST /v1/units and PATCH, parents earlier in the file.
+// Bulk import of units: the rules of POST /v1/units and PATCH, parents before children.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
@@ -63,6 +63,54 @@ describe('POST /v1/imports/units', () => {
     expect(refused.body.errors).toEqual([
       expect.objectContaining({ row: 1, pointer: '/code', code: 'REORGANISATION_NEEDED' }),
     ])
+  })
+
+  it('creates children listed before their parents, and refuses two rows of one code at once', async () => {
+    const rows = [
+      {
+        code: '847-A1',
+        name: 'Ấp Một',
+        kind: 'hamlet',
+        parentCode: '84701',
+        validFrom: '2020-01-01',
+      },
+      {
+        code: '84701',
+        name: 'Xã Bảy',
+        kind: 'commune',
+        parentCode: '847',
+        validFrom: '2020-01-01',
+      },
+      {
+        code: '847',
+        name: 'Huyện Bảy',
+        kind: 'district',
+        parentCode: '84',
+        validFrom: '2020-01-01',
+      },
+    ]
+    const made = await importing(JSON.stringify(rows), 'application/json').expect(200)
+    expect(made.body.counts).toMatchObject({ created: 3, rejected: 0 })
+    expect((await unit('847-A1').expect(200)).body.path).toBe('84/847/84701/847-A1')
+    const twice = [
+      {
+        code: '847-A2',
+        name: 'Ấp Hai',
+        kind: 'hamlet',
+        parentCode: '84701',
+        validFrom: '2020-01-01',
+      },
+      {
+        code: '847-A2',
+        name: 'Ấp Hai mới',
+        kind: 'hamlet',
+        parentCode: '84701',
+        validFrom: '2021-01-01',
+      },
+    ]
+    const refused = await importing(JSON.stringify(twice), 'application/json').expect(422)
+    expect(rowErrors(refused.body)).toEqual([[2, '/code', 'CODE_OVERLAP']])
+    await unit('847-A2').expect(404)
   })
 
   it('refuses rows POST /v1/units would refuse, writing none', async () => {
