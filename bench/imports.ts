@@ -2,7 +2,8 @@
 // On PostgreSQL (a scratch database on BENCH_DATABASE_URL, default the local server): a CSV of
 // BENCH_ROWS (default 500,000) certifications, then one of meetings, each sent in one request to
 // the compiled service running as its own process, timed against COPY of the same file into a
-// table of the same columns in the same database; then BENCH_RSS_ROWS (default 1,000,000)
+// table of the same columns in the same database, and BENCH_HAMLETS (default 40,000) new hamlets
+// as a units import; then BENCH_RSS_ROWS (default 1,000,000)
 // meetings while the service's RSS is sampled. On the embedded database: BENCH_EMBEDDED_ROWS
 // (default 100,000) of each against PGlite's own COPY of the same file. Afterwards a report and
 // a list are timed, to show they run at full speed at once (the import refreshed statistics).
@@ -73,6 +74,14 @@ const meetingsCsv = (rows: number, tag: string) =>
     (i) =>
       `${tag}-${i},${communeCode(i % COMMUNES)},forum,20${16 + (i % 9)}-0${1 + (i % 9)}-1${i % 10},${20 + (i % 200)},40,35,${i % 9},`,
   )
+
+const HAMLETS = Number(process.env.BENCH_HAMLETS ?? 40_000)
+/** New hamlets under the communes, in the columns of a units import. */
+const hamletsCsv = (rows: number, tag: string) =>
+  writeCsv(`hamlets-${tag}.csv`, 'code,name,kind,parentCode,validFrom', rows, (i) => {
+    const commune = communeCode(i % COMMUNES)
+    return `${commune}-${tag}${i},Ấp ${i},hamlet,${commune},2020-01-01`
+  })
 
 /** The columns of the CSV files, as COPY loads them. */
 const COPY_TABLES = {
@@ -267,6 +276,12 @@ try {
         line('meetings (CSV)', m, copyMeetings)
         rmSync(certifications)
         rmSync(meetings)
+        const hamlets = await hamletsCsv(HAMLETS, 'pg')
+        const u = await importFile(base, 'units', hamlets, pid)
+        console.log(
+          `units: ${u.rows.toLocaleString('en')} new hamlets in ${u.seconds.toFixed(1)} s: ${Math.round(u.rows / u.seconds).toLocaleString('en')} rows/s`,
+        )
+        rmSync(hamlets)
       } finally {
         await stop()
       }

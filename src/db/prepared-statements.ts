@@ -11,8 +11,8 @@
 // province against a hamlet), a text search, an aggregate (`group by`), and long or one-off
 // statements (batches, reports). A list whose subtree root is looked up inside the statement
 // plans the same for every root, and is prepared. A long statement that every write of a dataset
-// runs (the records writer: a batch of one or of thousands, one text) asks to be prepared by
-// starting with the comment PREPARE_HINT.
+// runs (the records writer's single writes) asks to be prepared by starting with the comment
+// PREPARE_HINT.
 import { createHash } from 'node:crypto'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import type pg from 'pg'
