@@ -53,3 +53,4 @@ export {
   unitValues,
   writeRecords,
 } from './writer.js'
+export { type Removable, removeMatching } from './removal.js'

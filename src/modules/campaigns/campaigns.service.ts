@@ -5,7 +5,7 @@ import { cleanText } from '../../http/dates.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { recordAudit } from '../../records/index.js'
+import { recordAudit, removeMatching } from '../../records/index.js'
 import type { Target } from '../reports/index.js'
 import { type UnitsService, assertValidDuring } from '../units/index.js'
 import { type CampaignRow, createCampaignsRepository } from './campaigns.repository.js'
@@ -124,19 +124,19 @@ export function createCampaignsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove({ found, ifMatch }: ConditionalRemoval<CampaignRow>, { actor }: Asking) {
-    await db.transaction().execute(async (tx) => {
-      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toCampaign)
-      await repository.delete(current.id, tx)
-      await recordAudit(tx, actor, {
-        action: 'delete',
+  const remove = (removal: ConditionalRemoval<CampaignRow>, asking: Asking) =>
+    removeMatching(
+      db,
+      {
         entity: 'campaign',
-        entityId: current.id,
-        unitId: current.scope_unit_id,
-        before: toCampaign(current),
-      })
-    })
-  }
+        lock: repository.lockById,
+        delete: repository.delete,
+        show: toCampaign,
+        unitOf: (row) => row.scope_unit_id,
+      },
+      removal,
+      asking,
+    )
 
   async function list(p: {
     limit: number

@@ -8,7 +8,7 @@ import { cleanText, today } from '../../http/dates.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { type UnitRow, changedDuringWrite, recordAudit } from '../../records/index.js'
+import { type UnitRow, changedDuringWrite, removeMatching } from '../../records/index.js'
 import { type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
 import { HOST_KINDS, MEASURES, toMeeting } from './meetings.record.js'
 import { type MeetingRow, createMeetingsRepository } from './meetings.repository.js'
@@ -139,19 +139,19 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
     })
   }
 
-  async function remove({ found, ifMatch }: ConditionalRemoval<MeetingRow>, { actor }: Asking) {
-    await db.transaction().execute(async (tx) => {
-      const current = await lockMatching(repository.lockById(found.id, tx), ifMatch, toMeeting)
-      await repository.delete(current.id, tx)
-      await recordAudit(tx, actor, {
-        action: 'delete',
+  const remove = (removal: ConditionalRemoval<MeetingRow>, asking: Asking) =>
+    removeMatching(
+      db,
+      {
         entity: 'meeting',
-        entityId: current.id,
-        unitId: current.unit_id,
-        before: toMeeting(current),
-      })
-    })
-  }
+        lock: repository.lockById,
+        delete: repository.delete,
+        show: toMeeting,
+        unitOf: (row) => row.unit_id,
+      },
+      removal,
+      asking,
+    )
 
   return { list: repository.list, find, create, patch, remove }
 }

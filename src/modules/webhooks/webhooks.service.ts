@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.js'
 import { type Asking, type Caller } from '../../http/caller.js'
 import { type ConditionalChange, type ConditionalRemoval, lockMatching } from '../../http/etag.js'
 import { conflict, notFound, unprocessable } from '../../http/errors.js'
-import { recordAudit } from '../../records/index.js'
+import { recordAudit, removeMatching } from '../../records/index.js'
 import { toScopeUnit, type UnitsService } from '../units/index.js'
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository.js'
 import type {
@@ -171,19 +171,19 @@ export function createWebhooksService(
     return { ...webhook, secret }
   }
 
-  async function remove({ found, ifMatch }: ConditionalRemoval<WebhookRow>, { actor }: Asking) {
-    await db.transaction().execute(async (tx) => {
-      const current = await lockMatching(repository.lock(found.id, tx), ifMatch, toWebhook)
-      await repository.delete(current.id, tx)
-      await recordAudit(tx, actor, {
-        action: 'delete',
+  const remove = (removal: ConditionalRemoval<WebhookRow>, asking: Asking) =>
+    removeMatching(
+      db,
+      {
         entity: 'webhook',
-        entityId: current.id,
-        unitId: current.scope_unit_id,
-        before: toWebhook(current),
-      })
-    })
-  }
+        lock: repository.lock,
+        delete: repository.delete,
+        show: toWebhook,
+        unitOf: (row) => row.scope_unit_id,
+      },
+      removal,
+      asking,
+    )
 
   async function list(p: { limit: number; after?: string | undefined; caller: Caller | null }) {
     return repository.list({
