@@ -279,7 +279,7 @@ try {
         const hamlets = await hamletsCsv(HAMLETS, 'pg')
         const u = await importFile(base, 'units', hamlets, pid)
         console.log(
-          `units: ${u.rows.toLocaleString('en')} new hamlets in ${u.seconds.toFixed(1)} s: ${Math.round(u.rows / u.seconds).toLocaleString('en')} rows/s`,
+          `units: ${u.rows.toLocaleString('en')} new hamlets in ${u.seconds.toFixed(1)} s: ${Math.round(u.rows / u.seconds).toLocaleString('en')} rows/s; CPU µs/row, service / PostgreSQL: ${Math.round(u.cpu!.service)} / ${Math.round(u.cpu!.postgres)}`,
         )
         rmSync(hamlets)
       } finally {
