@@ -3,7 +3,8 @@
 // export, and the unnest arrays a set-based write reads its rows from.
 import { type RawBuilder, sql } from 'kysely'
 
-export type SqlType = 'text' | 'date' | 'integer' | 'uuid' | 'jsonb' | 'boolean' | 'timestamptz'
+export type SqlType =
+  'text' | 'date' | 'integer' | 'uuid' | 'jsonb' | 'boolean' | 'timestamptz' | 'ltree'
 
 export interface FieldSpec {
   column: string

@@ -7,11 +7,11 @@
 // per written record, whose before and after the dataset's SQL builds from the rows themselves.
 // A write that comes back undefined was refused: the caller's checks, or a fresh read, say why.
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely'
 import { PREPARE_HINT } from '../db/prepared-statements.js'
 import type { DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
-import { type FieldSpec, columnRefs, unnestArrays } from './fields.js'
+import { type FieldSpec, columnRefs } from './fields.js'
 
 export interface RecordWriter<Input> {
   table: keyof DB
@@ -21,7 +21,10 @@ export interface RecordWriter<Input> {
   valuesOf(write: Input): Record<string, unknown>
   /** The version a write replaces, as read; none for a new record. */
   replacesOf(write: Input): { id: string; updatedAt: Date } | undefined
-  /** SQL: the accepted rows of `v` (default: all), with every column inserts and updates read. */
+  /**
+   * SQL: the accepted rows of `v` (default: all), with every column inserts and updates read. It
+   * holds no parameter: the writer's statement is built once, and per-call values are input columns.
+   */
   accepted?: RawBuilder<unknown>
   /** Columns an insert sets from the accepted row, besides `id`. */
   inserted: readonly { column: string }[]
@@ -53,25 +56,27 @@ const COMMON: readonly FieldSpec[] = [
   { column: 'seen', type: 'timestamptz' },
 ]
 
-/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
-export async function writeRecords<Input, Row>(
+/** A per-call value of a statement built once: its place in the call's values. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+const statements = new WeakMap<object, Map<boolean, CompiledQuery>>()
+
+/** The writer's statement, with slots for its per-call values (see writeRecords). */
+function statementOf(
   db: Kysely<DB>,
-  writer: RecordWriter<Input>,
-  writes: readonly Input[],
-  { actor, importId = null }: WriteContext,
-): Promise<(Row | undefined)[]> {
-  if (writes.length === 0) return []
-  const input = [...COMMON, ...writer.input]
-  const rows = writes.map((write, ord) => {
-    const replaces = writer.replacesOf(write)
-    return {
-      ...writer.valuesOf(write),
-      ord,
-      new_id: randomUUID(),
-      replaces_id: replaces?.id ?? null,
-      seen: replaces?.updatedAt ?? null,
-    }
-  })
+  writer: RecordWriter<never>,
+  input: readonly FieldSpec[],
+  single: boolean,
+): CompiledQuery {
+  const byHint = statements.get(writer) ?? new Map<boolean, CompiledQuery>()
+  statements.set(writer, byHint)
+  const cached = byHint.get(single)
+  if (cached) return cached
+  const slot = (index: number) => new Slot(index)
+  const n = input.length
+  const arrays = sql.join(input.map(({ type }, i) => sql`${slot(i)}::${sql.raw(type)}[]`))
   const table = sql.table(writer.table)
   const set = sql.join(
     writer.replaced.map(({ column }) => sql`${sql.ref(column)} = ${sql.ref(`ok.${column}`)}`),
@@ -79,10 +84,10 @@ export async function writeRecords<Input, Row>(
   const carried = sql.join(writer.carried.map((column) => sql.ref(`ok.${column}`)))
   // A single write runs the prepared statement; a batch is planned for its size (a generic plan
   // made for one row cost a batch of meetings four times the database's time per row).
-  const hint = sql.raw(writes.length === 1 ? PREPARE_HINT : '')
-  const { rows: written } = await sql<Row & { ord: number }>`${hint}
+  const hint = sql.raw(single ? PREPARE_HINT : '')
+  const statement = sql`${hint}
     with v as (
-      select * from unnest(${unnestArrays(input, rows)}) as v(${columnRefs(input)})
+      select * from unnest(${arrays}) as v(${columnRefs(input)})
     ), ok as (${writer.accepted ?? sql`select * from v`}
     ), prev as (
       select t.* from ok join ${table} t on t.id = ok.replaces_id
@@ -102,13 +107,54 @@ export async function writeRecords<Input, Row>(
     ), audit as (
       insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id,
         before, after, request_id, import_id)
-      select ${actor.keyId}::uuid, ${actor.name},
-        case when ${writer.audit.created} then 'create' else 'update' end, ${writer.entity},
+      select ${slot(n)}::uuid, ${slot(n + 1)},
+        case when ${writer.audit.created} then 'create' else 'update' end, ${sql.lit(writer.entity)},
         w.id::text, w.unit_id, ${writer.audit.before}, ${writer.audit.after},
-        ${actor.requestId}, ${importId}::uuid
+        ${slot(n + 2)}, ${slot(n + 3)}::uuid
       from written w left join prev p on p.id = w.id ${writer.audit.joins ?? sql``}
     )
-    select * from written`.execute(db)
+    select * from written`.compile(db)
+  byHint.set(single, statement)
+  return statement
+}
+
+/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
+export async function writeRecords<Input, Row>(
+  db: Kysely<DB>,
+  writer: RecordWriter<Input>,
+  writes: readonly Input[],
+  { actor, importId = null }: WriteContext,
+): Promise<(Row | undefined)[]> {
+  if (writes.length === 0) return []
+  const input = [...COMMON, ...writer.input]
+  const rows = writes.map((write, ord) => {
+    const replaces = writer.replacesOf(write)
+    return {
+      ...writer.valuesOf(write),
+      ord,
+      new_id: randomUUID(),
+      replaces_id: replaces?.id ?? null,
+      seen: replaces?.updatedAt ?? null,
+    }
+  })
+  // The statement's text is built once per writer (building it was half the service's CPU of a
+  // POST); each call fills its slots: one array per input column, then the actor and the import.
+  const values: unknown[] = [
+    ...input.map(({ column }) =>
+      rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
+    ),
+    actor.keyId,
+    actor.name,
+    actor.requestId,
+    importId,
+  ]
+  const statement = statementOf(db, writer, input, writes.length === 1)
+  const { rows: written } = await db.executeQuery<Row & { ord: number }>(
+    CompiledQuery.raw(
+      statement.sql,
+      statement.parameters.map((p) => (p instanceof Slot ? values[p.index] : p)),
+    ),
+  )
   const byOrd = new Array<Row | undefined>(writes.length)
   for (const { ord, ...row } of written) byOrd[ord] = row as Row
   return byOrd

@@ -36,7 +36,7 @@ export interface MeetingWriteContext {
 const WRITTEN = Object.values(WRITTEN_FIELDS)
 
 /** The host as of the day held, if it may host the format then, inside the key's scope. */
-const accepted = (scopePath: string | null) => sql`
+const accepted = sql`
   select v.*, h.id as unit_id, h.code as unit_code, h.name as unit_name, h.kind as unit_kind,
     h.path as unit_path
   from v cross join lateral (
@@ -49,9 +49,11 @@ const accepted = (scopePath: string | null) => sql`
   ) h
   where h.kind = any(string_to_array(v.host_kinds, ','))
     and ${validOn(sql.ref('v.held_on'), 'h')}
-    and ${scopePath === null ? sql`true` : sql`h.path <@ ${scopePath}::ltree`}`
+    and (v.scope_path is null or h.path <@ v.scope_path)`
 
-const writerFor = (source: string, scopePath: string | null): RecordWriter<MeetingWrite> => ({
+type Input = MeetingWrite & { source: string; scopePath: string | null }
+
+const writer: RecordWriter<Input> = {
   table: 'meetings',
   entity: 'meeting',
   input: [
@@ -59,6 +61,7 @@ const writerFor = (source: string, scopePath: string | null): RecordWriter<Meeti
     { column: 'ref_code', type: 'text' },
     { column: 'host_kinds', type: 'text' },
     { column: 'source', type: 'text' },
+    { column: 'scope_path', type: 'ltree' },
     { column: 'external_id', type: 'text' },
     ...WRITTEN,
   ],
@@ -69,12 +72,13 @@ const writerFor = (source: string, scopePath: string | null): RecordWriter<Meeti
       ref_id: byId ? w.unitRef.toLowerCase() : null,
       ref_code: byId ? null : w.unitRef,
       host_kinds: HOST_KINDS[w.values.format as keyof typeof HOST_KINDS].join(','),
-      source,
+      source: w.source,
+      scope_path: w.scopePath,
       external_id: w.externalId ?? null,
     }
   },
   replacesOf: (w) => w.replaces,
-  accepted: accepted(scopePath),
+  accepted,
   inserted: [{ column: 'unit_id' }, { column: 'source' }, { column: 'external_id' }, ...WRITTEN],
   replaced: [{ column: 'unit_id' }, ...WRITTEN],
   conflict: sql`(source, external_id) where external_id is not null`,
@@ -85,11 +89,17 @@ const writerFor = (source: string, scopePath: string | null): RecordWriter<Meeti
     after: sql`${meetingJson('w', 'wu')}::jsonb`,
     joins: sql`${WRITTEN_UNIT} left join units pu on pu.id = p.unit_id`,
   },
-})
+}
 
 /** The written meetings, in the order of `writes`; undefined where a write was refused. */
 export const writeMeetings = (
   db: Kysely<DB>,
   writes: readonly MeetingWrite[],
   { source, scopePath, ...context }: MeetingWriteContext,
-) => writeRecords<MeetingWrite, MeetingRow>(db, writerFor(source, scopePath), writes, context)
+) =>
+  writeRecords<Input, MeetingRow>(
+    db,
+    writer,
+    writes.map((w) => ({ ...w, source, scopePath })),
+    context,
+  )
