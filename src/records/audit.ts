@@ -1,7 +1,6 @@
 // The audit's writes, shared by every module that writes: one event a write, in the writing
 // transaction, so both commit or neither.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import { isoTimestamp } from '../db/sql.js'
 import type { AuditAction, DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
 import type { ImportContext } from './dataset.js'
@@ -51,23 +50,6 @@ export function auditCreation(a: {
       ${a.unitId}, ${a.after}::jsonb, ${a.actor.requestId}
     from ${a.from}`
 }
-
-/**
- * SQL: the audit row of a record with `id` and `unit_id` columns inserted by the CTE `row`;
- * `shown` is the record as its mapper shows it, made before the insert, to which the statement
- * adds the two timestamps only the database knows.
- */
-export const auditCreatedRow = (actor: Actor, entity: string, row: string, shown: object) =>
-  auditCreation({
-    actor,
-    entity,
-    entityId: sql.ref(`${row}.id`),
-    unitId: sql.ref(`${row}.unit_id`),
-    after: sql`${JSON.stringify(shown)}::jsonb || jsonb_build_object(
-      'createdAt', ${isoTimestamp(sql.ref(`${row}.created_at`))},
-      'updatedAt', ${isoTimestamp(sql.ref(`${row}.updated_at`))})`,
-    from: sql.table(row),
-  })
 
 /**
  * Records many writes in one statement (a bulk import's batch, the units a reorganisation closed

@@ -1,6 +1,6 @@
 // A record's fields declared once — API name, column, SQL type — and what derives from them: the
 // API object of a row, the same object built by the database (pages, the audit), the columns of an
-// export, and the unnest arrays a set-based write reads its rows from.
+// export, and the columns a set-based write reads its rows from.
 import { type RawBuilder, sql } from 'kysely'
 
 export type SqlType =
@@ -13,9 +13,6 @@ export interface FieldSpec {
 
 /** A record's fields in the order its representation lists them, keyed by API name. */
 export type Fields = Readonly<Record<string, FieldSpec>>
-
-/** The fields' columns, in declaration order. */
-export const columnsOf = (fields: Fields) => Object.values(fields).map((f) => f.column)
 
 /** The API values of the declared fields of a stored row (columns read as the driver gives them). */
 export function apiValuesOf(fields: Fields, row: object): Record<string, unknown> {
@@ -41,20 +38,6 @@ export const selectedAs = (fields: Fields, alias: string): RawBuilder<unknown> =
     ),
   )
 
-/**
- * SQL: one typed array parameter per column (`$1::integer[]`, …), holding the rows' values, for
- * `unnest(...) as v(columns)`: a batch of any size is one statement of one shape.
- */
-export const unnestArrays = (
-  columns: readonly { column: string; type: SqlType }[],
-  rows: readonly Record<string, unknown>[],
-): RawBuilder<unknown> =>
-  sql.join(
-    columns.map(
-      ({ column, type }) => sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(type)}[]`,
-    ),
-  )
-
-/** SQL: the column names of `unnestArrays`, for the alias list of `as v(...)`. */
+/** SQL: the column names of a statement's input, for the alias list of `as v(...)`. */
 export const columnRefs = (columns: readonly { column: string }[], alias?: string) =>
   sql.join(columns.map(({ column }) => sql.ref(alias ? `${alias}.${column}` : column)))

@@ -15,18 +15,14 @@ export type {
 export { belowAll, toExportPage } from './export-paging.js'
 export {
   UnitCodeColumn,
-  assertWroteAll,
   changedDuringWrite,
   changedMeanwhile,
   checkEach,
   checkRow,
   rowErrorsOf,
-  splitChanges,
-  transactionNow,
 } from './row-checks.js'
 export {
   type AuditEntry,
-  auditCreatedRow,
   auditCreation,
   auditImported,
   recordAudit,
@@ -39,10 +35,8 @@ export {
   type SqlType,
   apiValuesOf,
   columnRefs,
-  columnsOf,
   jsonPairs,
   selectedAs,
-  unnestArrays,
 } from './fields.js'
 export {
   type RecordWriter,

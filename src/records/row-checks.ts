@@ -1,9 +1,7 @@
 // Checking a batch of rows with the single-item writes' own rules: their problems become row
-// errors pointing at the import's columns, and the batch steps every record dataset shares.
-import { randomUUID } from 'node:crypto'
-import { type Kysely, sql } from 'kysely'
+// errors pointing at the import's columns.
 import Type from 'typebox'
-import type { DB, ImportRowError } from '../db/schema.js'
+import type { ImportRowError } from '../db/schema.js'
 import { HttpProblem, conflict } from '../http/errors.js'
 import type { ImportRecord } from './dataset.js'
 import type { UnitRow } from './unit-refs.js'
@@ -84,28 +82,6 @@ export function checkEach<R, V>(
     else accepted.push({ row, unit, value, checked: result.value })
   })
   return { refused, accepted }
-}
-
-/** The transaction's clock at the precision records keep: the timestamps `now()` writes. */
-export async function transactionNow(tx: Kysely<DB>): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select now()::timestamptz(3) as now`.execute(tx)
-  return rows[0]!.now
-}
-
-/** 409 unless a batch statement wrote every row it was given (see changedMeanwhile). */
-export function assertWroteAll(result: { numAffectedRows?: bigint }, expected: number) {
-  if (Number(result.numAffectedRows ?? 0) !== expected) throw changedMeanwhile()
-}
-
-/** A batch's changes split into new records (given their ids now) and replacements. */
-export function splitChanges<C extends { stored: { id: string } | undefined }>(
-  checked: { change: unknown }[],
-) {
-  const changes = checked.map((c) => c.change as C)
-  return {
-    fresh: changes.filter((c) => !c.stored).map((c) => ({ ...c, id: randomUUID() })),
-    replaced: changes.filter((c) => c.stored).map((c) => ({ ...c, id: c.stored!.id })),
-  }
 }
 
 /** The `unitCode` column of a record dataset: a unit's code, resolved as `asOf` says. */
