@@ -11,6 +11,13 @@ export interface FieldSpec {
   type: SqlType
 }
 
+/**
+ * The SQL function family an object is built with: `json` keeps the declared order (pages are sent
+ * as the database built them); `jsonb` for what is stored as jsonb (the audit), which would
+ * otherwise be built as text and parsed again.
+ */
+export type JsonBuilder = 'json' | 'jsonb'
+
 /** A record's fields in the order its representation lists them, keyed by API name. */
 export type Fields = Readonly<Record<string, FieldSpec>>
 

@@ -32,6 +32,7 @@ export { type UnitRow, namedBy, validOn } from './unit-refs.js'
 export {
   type FieldSpec,
   type Fields,
+  type JsonBuilder,
   type SqlType,
   apiValuesOf,
   columnRefs,
@@ -45,6 +46,7 @@ export {
   UNIT_INPUT,
   WRITTEN_UNIT,
   unitValues,
+  writeEveryRecord,
   writeRecords,
 } from './writer.js'
 export { type Removable, removeMatching } from './removal.js'

@@ -61,7 +61,10 @@ class Slot {
   constructor(readonly index: number) {}
 }
 
-const statements = new WeakMap<object, Map<boolean, CompiledQuery>>()
+/** What a write answers: the written rows, or only how many (an import's batch). */
+type Answer = 'rows' | 'count'
+
+const statements = new WeakMap<object, Map<string, CompiledQuery>>()
 
 /** The writer's statement, with slots for its per-call values (see writeRecords). */
 function statementOf(
@@ -69,10 +72,12 @@ function statementOf(
   writer: RecordWriter<never>,
   input: readonly FieldSpec[],
   single: boolean,
+  answer: Answer,
 ): CompiledQuery {
-  const byHint = statements.get(writer) ?? new Map<boolean, CompiledQuery>()
-  statements.set(writer, byHint)
-  const cached = byHint.get(single)
+  const byShape = statements.get(writer) ?? new Map<string, CompiledQuery>()
+  statements.set(writer, byShape)
+  const shape = `${single}:${answer}`
+  const cached = byShape.get(shape)
   if (cached) return cached
   const slot = (index: number) => new Slot(index)
   const n = input.length
@@ -85,12 +90,16 @@ function statementOf(
   // A single write runs the prepared statement; a batch is planned for its size (a generic plan
   // made for one row cost a batch of meetings four times the database's time per row).
   const hint = sql.raw(single ? PREPARE_HINT : '')
+  // The stored versions replaced, as one array of ids besides the batch's column of them: the
+  // planner sees how few there are and reads them by the primary key (joined on the batch's
+  // column, a batch of new records made it scan the whole table, once per batch).
+  const replacedIds = sql`${slot(n + 4)}::uuid[]`
   const statement = sql`${hint}
     with v as (
       select * from unnest(${arrays}) as v(${columnRefs(input)})
     ), ok as (${writer.accepted ?? sql`select * from v`}
     ), prev as (
-      select t.* from ok join ${table} t on t.id = ok.replaces_id
+      select t.* from ${table} t where t.id = any(${replacedIds})
     ), ins as (
       insert into ${table} (id, ${columnRefs(writer.inserted)})
       select ok.new_id, ${columnRefs(writer.inserted, 'ok')} from ok where ok.replaces_id is null
@@ -98,7 +107,7 @@ function statementOf(
       returning *
     ), upd as (
       update ${table} t set ${set}${writer.alsoOnReplace ?? sql``}, updated_at = now()
-      from ok where t.id = ok.replaces_id and t.updated_at = ok.seen
+      from ok where t.id = any(${replacedIds}) and t.id = ok.replaces_id and t.updated_at = ok.seen
       returning t.*
     ), written as (
       select w.*, ok.ord, ${carried}
@@ -113,19 +122,21 @@ function statementOf(
         ${slot(n + 2)}, ${slot(n + 3)}::uuid
       from written w left join prev p on p.id = w.id ${writer.audit.joins ?? sql``}
     )
-    select * from written`.compile(db)
-  byHint.set(single, statement)
+    ${answer === 'rows' ? sql`select * from written` : sql`select count(*)::int as count from written`}`.compile(
+    db,
+  )
+  byShape.set(shape, statement)
   return statement
 }
 
-/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
-export async function writeRecords<Input, Row>(
+/** Runs the writer's statement over `writes`, answering with the rows or their count. */
+async function execute<Input, Row>(
   db: Kysely<DB>,
   writer: RecordWriter<Input>,
   writes: readonly Input[],
   { actor, importId = null }: WriteContext,
-): Promise<(Row | undefined)[]> {
-  if (writes.length === 0) return []
+  answer: Answer,
+) {
   const input = [...COMMON, ...writer.input]
   const rows = writes.map((write, ord) => {
     const replaces = writer.replacesOf(write)
@@ -138,7 +149,8 @@ export async function writeRecords<Input, Row>(
     }
   })
   // The statement's text is built once per writer (building it was half the service's CPU of a
-  // POST); each call fills its slots: one array per input column, then the actor and the import.
+  // POST); each call fills its slots: one array per input column, then the actor, the import and the
+  // ids of the versions replaced.
   const values: unknown[] = [
     ...input.map(({ column }) =>
       rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
@@ -147,17 +159,51 @@ export async function writeRecords<Input, Row>(
     actor.name,
     actor.requestId,
     importId,
+    rows.flatMap((row) => (row.replaces_id ? [row.replaces_id] : [])),
   ]
-  const statement = statementOf(db, writer, input, writes.length === 1)
-  const { rows: written } = await db.executeQuery<Row & { ord: number }>(
+  const statement = statementOf(db, writer, input, writes.length === 1, answer)
+  const { rows: written } = await db.executeQuery<Row>(
     CompiledQuery.raw(
       statement.sql,
       statement.parameters.map((p) => (p instanceof Slot ? values[p.index] : p)),
     ),
   )
+  return written
+}
+
+/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
+export async function writeRecords<Input, Row>(
+  db: Kysely<DB>,
+  writer: RecordWriter<Input>,
+  writes: readonly Input[],
+  context: WriteContext,
+): Promise<(Row | undefined)[]> {
+  if (writes.length === 0) return []
+  const written = await execute<Input, Row & { ord: number }>(db, writer, writes, context, 'rows')
   const byOrd = new Array<Row | undefined>(writes.length)
   for (const { ord, ...row } of written) byOrd[ord] = row as Row
   return byOrd
+}
+
+/**
+ * Whether every write of `writes` was written (an import's batch: its rows were checked, and
+ * what the statement would send back is not needed; only that none was refused meanwhile).
+ */
+export async function writeEveryRecord<Input>(
+  db: Kysely<DB>,
+  writer: RecordWriter<Input>,
+  writes: readonly Input[],
+  context: WriteContext,
+): Promise<boolean> {
+  if (writes.length === 0) return true
+  const [{ count }] = (await execute<Input, { count: number }>(
+    db,
+    writer,
+    writes,
+    context,
+    'count',
+  )) as [{ count: number }]
+  return count === writes.length
 }
 
 /** SQL for `audit.joins`: `wu`, the written row's unit from its carried code, name and kind. */

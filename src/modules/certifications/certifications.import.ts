@@ -24,7 +24,7 @@ import {
   YearSchema,
 } from './certifications.schemas.js'
 import { assertYearBegun, checkedValues, endOfYear, sameValues } from './certifications.service.js'
-import { writeCertifications } from './certifications.writer.js'
+import { writeEveryCertification } from './certifications.writer.js'
 
 export const CertificationImportRow = Type.Object(
   {
@@ -84,7 +84,7 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
 
   async function write(checked: { change: unknown }[], context: ImportContext) {
     const changes = checked.map((c) => c.change as Change)
-    const written = await writeCertifications(
+    const everyWritten = await writeEveryCertification(
       context.tx,
       changes.map(({ unit, year, values, stored }) => ({
         unit,
@@ -95,7 +95,7 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
       { actor: context.actor, importId: context.importId },
     )
     // A record of the file was written by another writer since the batch was checked.
-    if (written.some((row) => row === undefined)) throw changedMeanwhile()
+    if (!everyWritten) throw changedMeanwhile()
   }
 
   return {

@@ -3,7 +3,7 @@
 // audit (certificationJson), the export's columns and the writer's arrays derive from this list.
 import { type RawBuilder, sql } from 'kysely'
 import { isoTimestamp } from '../../db/sql.js'
-import { type Fields, apiValuesOf, jsonPairs } from '../../records/index.js'
+import { type Fields, type JsonBuilder, apiValuesOf, jsonPairs } from '../../records/index.js'
 import type { LegalBasis } from './certifications.rules.js'
 import type { CertificationRow } from './certifications.repository.js'
 import type { Certification } from './certifications.schemas.js'
@@ -38,17 +38,22 @@ export function toCertification(row: CertificationRow): Certification {
 }
 
 /** SQL: the JSON of `toCertification` for the row under `alias`, of the unit `unit`. */
-export function certificationJson(alias: string, unit: string): RawBuilder<string> {
+export function certificationJson(
+  alias: string,
+  unit: string,
+  builder: JsonBuilder = 'json',
+): RawBuilder<string> {
+  const build = sql.raw(`${builder}_build_object`)
   const c = (name: string) => sql.ref(`${alias}.${name}`)
   const u = (name: string) => sql.ref(`${unit}.${name}`)
-  return sql<string>`json_build_object(
+  return sql<string>`${build}(
     'id', ${c('id')},
-    'unit', json_build_object('id', ${u('id')}, 'code', ${u('code')}, 'name', ${u('name')}, 'kind', ${u('kind')}),
+    'unit', ${build}('id', ${u('id')}, 'code', ${u('code')}, 'name', ${u('name')}, 'kind', ${u('kind')}),
     'year', ${c('year')},
     ${jsonPairs(WRITTEN_FIELDS, alias)},
     'status', case when ${c('withdrawn_at')} is null then 'active' else 'withdrawn' end,
     'withdrawal', case when ${c('withdrawn_at')} is not null and ${c('withdrawn_reason')} is not null
-      then json_build_object('at', ${isoTimestamp(c('withdrawn_at'))}, 'reason', ${c('withdrawn_reason')}) end,
+      then ${build}('at', ${isoTimestamp(c('withdrawn_at'))}, 'reason', ${c('withdrawn_reason')}) end,
     'createdAt', ${isoTimestamp(c('created_at'))},
     'updatedAt', ${isoTimestamp(c('updated_at'))})`
 }

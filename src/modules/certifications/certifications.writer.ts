@@ -12,6 +12,7 @@ import {
   WRITTEN_UNIT,
   type WriteContext,
   unitValues,
+  writeEveryRecord,
   writeRecords,
 } from '../../records/index.js'
 import { WRITTEN_FIELDS, certificationJson } from './certifications.record.js'
@@ -42,8 +43,8 @@ const writer: RecordWriter<CertificationWrite> = {
   audit: {
     // A record that did not count (none, or withdrawn) counts again: a creation.
     created: sql`p.id is null or p.withdrawn_at is not null`,
-    before: sql`case when p.id is null then null else ${certificationJson('p', 'wu')}::jsonb end`,
-    after: sql`${certificationJson('w', 'wu')}::jsonb`,
+    before: sql`case when p.id is null then null else ${certificationJson('p', 'wu', 'jsonb')} end`,
+    after: sql`${certificationJson('w', 'wu', 'jsonb')}`,
     joins: WRITTEN_UNIT,
   },
 }
@@ -54,3 +55,10 @@ export const writeCertifications = (
   writes: readonly CertificationWrite[],
   context: WriteContext,
 ) => writeRecords<CertificationWrite, CertificationRow>(db, writer, writes, context)
+
+/** Whether every write was written (an import's batch, which needs no rows back). */
+export const writeEveryCertification = (
+  db: Kysely<DB>,
+  writes: readonly CertificationWrite[],
+  context: WriteContext,
+) => writeEveryRecord(db, writer, writes, context)

@@ -21,7 +21,7 @@ import { WRITTEN_FIELDS } from './meetings.record.js'
 import type { MeetingRow } from './meetings.repository.js'
 import { type CreateMeeting, CreateMeetingBody } from './meetings.schemas.js'
 import { assertHeldOn, assertHost, valuesOf } from './meetings.service.js'
-import { type MeetingValues, writeMeetings } from './meetings.writer.js'
+import { type MeetingValues, writeEveryMeeting } from './meetings.writer.js'
 
 // The body of POST /v1/meetings with `unitRef` as a code (`unitCode`) and `externalId` required.
 const { externalId } = CreateMeetingBody.properties
@@ -103,7 +103,7 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
 
   async function write(checked: { change: unknown }[], context: ImportContext) {
     const changes = checked.map((c) => c.change as Change)
-    const written = await writeMeetings(
+    const everyWritten = await writeEveryMeeting(
       context.tx,
       changes.map((c) => ({
         unitRef: c.unit.id,
@@ -120,7 +120,7 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
       },
     )
     // A meeting of the file was recorded or changed by another writer since the check.
-    if (written.some((row) => row === undefined)) throw changedMeanwhile()
+    if (!everyWritten) throw changedMeanwhile()
   }
 
   return {

@@ -4,7 +4,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { UnitKind } from '../../db/schema.js'
 import { isoTimestamp } from '../../db/sql.js'
-import { type Fields, apiValuesOf, jsonPairs } from '../../records/index.js'
+import { type Fields, type JsonBuilder, apiValuesOf, jsonPairs } from '../../records/index.js'
 import { ADMINISTRATIVE_KINDS, COMMUNE_LEVEL_KINDS } from '../units/index.js'
 import type { MeetingRow } from './meetings.repository.js'
 import type { Meeting } from './meetings.schemas.js'
@@ -60,11 +60,16 @@ export function toMeeting(row: MeetingRow): Meeting {
 }
 
 /** SQL: the JSON of `toMeeting` for the meetings row under `alias`, held at the unit `unit`. */
-export function meetingJson(alias: string, unit: string): RawBuilder<string> {
+export function meetingJson(
+  alias: string,
+  unit: string,
+  builder: JsonBuilder = 'json',
+): RawBuilder<string> {
+  const build = sql.raw(`${builder}_build_object`)
   const u = (name: string) => sql.ref(`${unit}.${name}`)
-  return sql<string>`json_build_object(
+  return sql<string>`${build}(
     'id', ${sql.ref(`${alias}.id`)},
-    'unit', json_build_object('id', ${u('id')}, 'code', ${u('code')}, 'name', ${u('name')}, 'kind', ${u('kind')}),
+    'unit', ${build}('id', ${u('id')}, 'code', ${u('code')}, 'name', ${u('name')}, 'kind', ${u('kind')}),
     ${jsonPairs(MEETING_FIELDS, alias)},
     'createdAt', ${isoTimestamp(sql.ref(`${alias}.created_at`))},
     'updatedAt', ${isoTimestamp(sql.ref(`${alias}.updated_at`))})`

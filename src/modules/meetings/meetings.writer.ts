@@ -8,7 +8,13 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { Actor } from '../../http/caller.js'
 import { UUID_PATTERN } from '../../http/dates.js'
-import { type RecordWriter, WRITTEN_UNIT, validOn, writeRecords } from '../../records/index.js'
+import {
+  type RecordWriter,
+  WRITTEN_UNIT,
+  validOn,
+  writeEveryRecord,
+  writeRecords,
+} from '../../records/index.js'
 import { HOST_KINDS, WRITTEN_FIELDS, type WrittenColumn, meetingJson } from './meetings.record.js'
 import type { MeetingRow } from './meetings.repository.js'
 
@@ -85,8 +91,8 @@ const writer: RecordWriter<Input> = {
   carried: ['unit_code', 'unit_name', 'unit_kind', 'unit_path'],
   audit: {
     created: sql`p.id is null`,
-    before: sql`case when p.id is null then null else ${meetingJson('p', 'pu')}::jsonb end`,
-    after: sql`${meetingJson('w', 'wu')}::jsonb`,
+    before: sql`case when p.id is null then null else ${meetingJson('p', 'pu', 'jsonb')} end`,
+    after: sql`${meetingJson('w', 'wu', 'jsonb')}`,
     joins: sql`${WRITTEN_UNIT} left join units pu on pu.id = p.unit_id`,
   },
 }
@@ -98,6 +104,19 @@ export const writeMeetings = (
   { source, scopePath, ...context }: MeetingWriteContext,
 ) =>
   writeRecords<Input, MeetingRow>(
+    db,
+    writer,
+    writes.map((w) => ({ ...w, source, scopePath })),
+    context,
+  )
+
+/** Whether every write was written (an import's batch, which needs no rows back). */
+export const writeEveryMeeting = (
+  db: Kysely<DB>,
+  writes: readonly MeetingWrite[],
+  { source, scopePath, ...context }: MeetingWriteContext,
+) =>
+  writeEveryRecord(
     db,
     writer,
     writes.map((w) => ({ ...w, source, scopePath })),

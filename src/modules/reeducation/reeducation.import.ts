@@ -17,7 +17,7 @@ import {
   checkEach,
 } from '../../records/index.js'
 import type { UnitsService } from '../units/index.js'
-import { writeReeducation } from './reeducation.writer.js'
+import { writeEveryReeducation } from './reeducation.writer.js'
 import type { Period } from './reeducation.periods.js'
 import type { ReeducationRow, ReeducationValues } from './reeducation.repository.js'
 import { type PutReeducation, PeriodSchema, PutReeducationBody } from './reeducation.schemas.js'
@@ -113,7 +113,7 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
 
   async function write(checked: { change: unknown }[], context: ImportContext) {
     const changes = checked.map((c) => c.change as Change)
-    const written = await writeReeducation(
+    const everyWritten = await writeEveryReeducation(
       context.tx,
       changes.map(({ unit, period, values, stored }) => ({
         unit,
@@ -124,7 +124,7 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
       { actor: context.actor, importId: context.importId },
     )
     // A record of the file was written by another writer since the batch was checked.
-    if (written.some((row) => row === undefined)) throw changedMeanwhile()
+    if (!everyWritten) throw changedMeanwhile()
   }
 
   return {

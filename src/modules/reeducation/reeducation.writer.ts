@@ -12,6 +12,7 @@ import {
   UNIT_INPUT,
   type WriteContext,
   unitValues,
+  writeEveryRecord,
   writeRecords,
 } from '../../records/index.js'
 import type { Period } from './reeducation.periods.js'
@@ -111,3 +112,10 @@ export async function writeReeducation(
     return record
   })
 }
+
+/** Whether every write was written (an import's batch, which needs no rows back). */
+export const writeEveryReeducation = (
+  db: Kysely<DB>,
+  writes: readonly ReeducationWrite[],
+  context: WriteContext,
+) => writeEveryRecord(db, writer, writes, context)
