@@ -3,6 +3,7 @@ import { askingOf, requireRole } from '../../http/caller.js'
 import { sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.schema.js'
+import { readResponses, sendNoContent } from '../../http/route-kit.js'
 import {
   ApiKeyIdParams,
   ApiKeyListQuery,
@@ -62,11 +63,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Show one API key',
       params: ApiKeyIdParams,
-      response: {
-        200: ApiKeySchema,
-        304: { description: 'Not modified', type: 'null' },
-        ...problemResponses(403, 404),
-      },
+      response: readResponses(ApiKeySchema),
     },
     handler: async (request, reply) => {
       const apiKey = await service.find(request.params.id, request.caller)
@@ -89,7 +86,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       await service.revoke(request.params.id, askingOf(request))
-      return reply.code(204).send(null)
+      return sendNoContent(reply)
     },
   })
 }

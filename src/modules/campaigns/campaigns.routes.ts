@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { created } from '../../http/replies.js'
-import {
-  IfMatchHeaders,
-  IfMatchRequiredHeaders,
-  NotModified,
-} from '../../http/precondition-schemas.js'
+import { resourceRoutes } from '../../http/resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { ReportsService } from '../reports/index.js'
@@ -76,73 +71,33 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:code', {
-    schema: {
+  resourceRoutes(app, '/:code', {
+    tags,
+    params: CampaignCodeParams,
+    resource: CampaignSchema,
+    writers: requireRole('editor'),
+    find: (request, access) => service.find(request.params.code, request.caller, access),
+    show: toCampaign,
+    get: {
       operationId: 'getCampaign',
       description:
         'The campaign with its targets; its ETag is what a change must send in If-Match.',
-      tags,
       summary: 'Show a campaign',
-      params: CampaignCodeParams,
-      response: {
-        200: CampaignSchema,
-        ...NotModified,
-        ...problemResponses(403, 404),
-      },
     },
-    handler: async (request, reply) => {
-      const campaign = toCampaign(await service.find(request.params.code, request.caller, 'read'))
-      return sendTaggedUnlessMatched(request, reply, campaign)
-    },
-  })
-
-  app.patch('/:code', {
-    onRequest: requireRole('editor'),
-    schema: {
+    patch: {
       operationId: 'updateCampaign',
       description:
         'Change the name or the targets; needs the current ETag in If-Match (428 without, 412 when stale).',
-      tags,
       summary: 'Change a campaign’s name or targets (If-Match required)',
-      params: CampaignCodeParams,
-      headers: IfMatchRequiredHeaders,
       body: PatchCampaignBody,
-      response: {
-        200: CampaignSchema,
-        ...problemResponses(403, 404, 412, 422, 428),
-      },
+      ifMatch: 'required',
+      apply: service.patch,
     },
-    handler: async (request, reply) => {
-      const current = await service.find(request.params.code, request.caller, 'write')
-      const campaign = await service.patch(
-        { found: current, body: request.body, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return sendTagged(reply, campaign)
-    },
-  })
-
-  app.delete('/:code', {
-    onRequest: requireRole('editor'),
-    schema: {
+    delete: {
       operationId: 'deleteCampaign',
       description: 'For a campaign set up by mistake; needs If-Match. The audit keeps it.',
-      tags,
       summary: 'Delete a campaign set up by mistake (audited)',
-      params: CampaignCodeParams,
-      headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(403, 404, 412),
-      },
-    },
-    handler: async (request, reply) => {
-      const current = await service.find(request.params.code, request.caller, 'write')
-      await service.remove(
-        { found: current, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return reply.code(204).send(null)
+      apply: service.remove,
     },
   })
 

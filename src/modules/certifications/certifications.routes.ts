@@ -5,10 +5,12 @@ import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
-  IfMatchHeaders,
-  NotModified,
-  PutPreconditionHeaders,
-} from '../../http/precondition-schemas.js'
+  noContentResponses,
+  putResponses,
+  readResponses,
+  sendNoContent,
+} from '../../http/route-kit.js'
+import { IfMatchHeaders, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -45,11 +47,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       querystring: CertificationAsOfQuery,
       headers: PutPreconditionHeaders,
       body: PutCertificationBody,
-      response: {
-        200: CertificationSchema,
-        201: CertificationSchema,
-        ...problemResponses(403, 404, 412, 422, 428),
-      },
+      response: putResponses(CertificationSchema),
     },
     handler: async (request, reply) => {
       const { ref, year } = request.params
@@ -77,11 +75,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Show a unit’s assessment for a year',
       params: CertificationParams,
       querystring: CertificationAsOfQuery,
-      response: {
-        200: CertificationSchema,
-        ...NotModified,
-        ...problemResponses(403, 404),
-      },
+      response: readResponses(CertificationSchema),
     },
     handler: async (request, reply) => {
       const { ref, year } = request.params
@@ -101,10 +95,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
       params: CertificationParams,
       querystring: WithdrawQuery,
       headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Withdrawn', type: 'null' },
-        ...problemResponses(403, 404, 412),
-      },
+      response: noContentResponses('Withdrawn'),
     },
     handler: async (request, reply) => {
       const { ref, year } = request.params
@@ -118,7 +109,7 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         },
         askingOf(request),
       )
-      return reply.code(204).send(null)
+      return sendNoContent(reply)
     },
   })
 

@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { created } from '../../http/replies.js'
-import {
-  IfMatchHeaders,
-  IfMatchRequiredHeaders,
-  NotModified,
-} from '../../http/precondition-schemas.js'
+import { resourceRoutes } from '../../http/resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -60,16 +55,12 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request) => {
       const q = request.query
-      const asOf = q.asOf ?? q.to ?? today()
-      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
+      const recordUnits = await units.recordUnitsOf(q, q.asOf ?? q.to ?? today(), request.caller)
       const cursor = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined
       const rows = await service.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.caller),
+        ...recordUnits,
         ...(cursor ? { after: cursor } : {}),
-        ...(under ? { underPath: under.path } : {}),
-        ...(unit ? { unitId: unit.id } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
         ...(q.format ? { format: q.format } : {}),
@@ -79,69 +70,33 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:id', {
-    schema: {
+  resourceRoutes(app, '/:id', {
+    tags,
+    params: MeetingIdParams,
+    resource: MeetingSchema,
+    writers: requireRole('editor'),
+    find: (request, access) => service.find(request.params.id, request.caller, access),
+    show: toMeeting,
+    get: {
       operationId: 'getMeeting',
       description: 'The meeting with its counts; its ETag is what a change must send in If-Match.',
-      tags,
       summary: 'Show a meeting',
-      params: MeetingIdParams,
-      response: {
-        200: MeetingSchema,
-        ...NotModified,
-        ...problemResponses(403, 404),
-      },
     },
-    handler: async (request, reply) => {
-      const meeting = toMeeting(await service.find(request.params.id, request.caller, 'read'))
-      return sendTaggedUnlessMatched(request, reply, meeting)
-    },
-  })
-
-  app.patch('/:id', {
-    onRequest: requireRole('editor'),
-    schema: {
+    patch: {
       operationId: 'updateMeeting',
       description:
         'Correct fields of a meeting (the rules of creation apply to the result); needs the current ETag in If-Match.',
-      tags,
       summary: 'Correct a meeting (If-Match required)',
-      params: MeetingIdParams,
-      headers: IfMatchRequiredHeaders,
       body: PatchMeetingBody,
-      response: { 200: MeetingSchema, ...problemResponses(403, 404, 409, 412, 422, 428) },
+      ifMatch: 'required',
+      errors: [409],
+      apply: service.patch,
     },
-    handler: async (request, reply) => {
-      const current = await service.find(request.params.id, request.caller, 'write')
-      const meeting = await service.patch(
-        { found: current, body: request.body, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return sendTagged(reply, meeting)
-    },
-  })
-
-  app.delete('/:id', {
-    onRequest: requireRole('editor'),
-    schema: {
+    delete: {
       operationId: 'deleteMeeting',
       description: 'For a meeting recorded by mistake; needs If-Match. The audit keeps it.',
-      tags,
       summary: 'Delete a meeting recorded by mistake (audited)',
-      params: MeetingIdParams,
-      headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(403, 404, 412),
-      },
-    },
-    handler: async (request, reply) => {
-      const current = await service.find(request.params.id, request.caller, 'write')
-      await service.remove(
-        { found: current, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return reply.code(204).send(null)
+      apply: service.remove,
     },
   })
 }

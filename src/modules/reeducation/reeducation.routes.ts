@@ -4,10 +4,12 @@ import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { putAnswer } from '../../http/replies.js'
 import {
-  IfMatchHeaders,
-  NotModified,
-  PutPreconditionHeaders,
-} from '../../http/precondition-schemas.js'
+  noContentResponses,
+  putResponses,
+  readResponses,
+  sendNoContent,
+} from '../../http/route-kit.js'
+import { IfMatchHeaders, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
@@ -41,11 +43,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       querystring: ReeducationAsOfQuery,
       headers: PutPreconditionHeaders,
       body: PutReeducationBody,
-      response: {
-        200: ReeducationSchema,
-        201: ReeducationSchema,
-        ...problemResponses(403, 404, 412, 422, 428),
-      },
+      response: putResponses(ReeducationSchema),
     },
     handler: async (request, reply) => {
       const { ref, period } = request.params
@@ -73,11 +71,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       summary: 'Show a unit’s re-education counts for a period',
       params: ReeducationParams,
       querystring: ReeducationAsOfQuery,
-      response: {
-        200: ReeducationSchema,
-        ...NotModified,
-        ...problemResponses(403, 404),
-      },
+      response: readResponses(ReeducationSchema),
     },
     handler: async (request, reply) => {
       const { ref, period } = request.params
@@ -96,10 +90,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       params: ReeducationParams,
       querystring: ReeducationAsOfQuery,
       headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(403, 404, 412),
-      },
+      response: noContentResponses('Deleted'),
     },
     handler: async (request, reply) => {
       const { ref, period } = request.params
@@ -107,7 +98,7 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
         { ref, period, asOf: request.query.asOf, ifMatch: request.headers['if-match'] },
         askingOf(request),
       )
-      return reply.code(204).send(null)
+      return sendNoContent(reply)
     },
   })
 
@@ -125,17 +116,14 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
       const q = request.query
       const period = q.period ? periodOf(q.period) : undefined
       const asOf = q.asOf ?? period?.endsOn ?? (q.year !== undefined ? `${q.year}-12-31` : today())
-      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
+      const recordUnits = await units.recordUnitsOf(q, asOf, request.caller)
       const cursor = q.cursor
         ? (decodeCursor(q.cursor, 4) as [string, string, string, string])
         : undefined
       const rows = await service.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.caller),
+        ...recordUnits,
         ...(cursor ? { after: cursor } : {}),
-        ...(under ? { underPath: under.path } : {}),
-        ...(unit ? { unitId: unit.id } : {}),
         ...(period ? { period: period.period } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(q.periodType ? { periodType: q.periodType } : {}),

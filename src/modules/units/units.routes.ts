@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { decodeCursor, toJsonPage } from '../../http/pagination.js'
 import { sendJson } from '../../http/raw-json.js'
 import { created } from '../../http/replies.js'
+import { resourceRoutes } from '../../http/resource-routes.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
-import {
-  IfMatchHeaders,
-  IfMatchRequiredHeaders,
-  NotModified,
-} from '../../http/precondition-schemas.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitListRow } from './units.list.js'
@@ -110,77 +105,39 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:ref', {
-    schema: {
+  resourceRoutes(app, '/:ref', {
+    tags,
+    params: UnitRefParams,
+    querystring: AsOfQuery,
+    resource: UnitSchema,
+    writers: requireRole('editor'),
+    find: (request, access) => unitRef(request.params.ref, request.query.asOf, request, access),
+    show: toUnit,
+    get: {
       operationId: 'getUnit',
       description:
         'A code resolves as of `asOf` (default today): codes are reused over time. Outside the key’s scope a unit reads like one that does not exist (404).',
-      tags,
       summary: 'Show a unit by id, or by code as of a day',
-      params: UnitRefParams,
-      querystring: AsOfQuery,
-      response: { 200: UnitSchema, ...NotModified, ...problemResponses(403, 404) },
     },
-    handler: async (request, reply) => {
-      const unit = toUnit(await unitRef(request.params.ref, request.query.asOf, request))
-      return sendTaggedUnlessMatched(request, reply, unit)
-    },
-  })
-
-  app.patch('/:ref', {
-    onRequest: requireRole('editor'),
-    schema: {
+    patch: {
       operationId: 'updateUnit',
       description:
         'Corrections of name, validity (within the parent’s, around the children’s) and attributes; a change of code, kind or parent is a reorganisation (POST /v1/unit-changes). Needs If-Match.',
-      tags,
       summary:
         'Correct a unit’s name, validity or attributes (If-Match required); set validTo to close it',
-      params: UnitRefParams,
-      querystring: AsOfQuery,
       body: PatchUnitBody,
-      headers: IfMatchRequiredHeaders,
-      response: {
-        200: UnitSchema,
-        ...problemResponses(403, 404, 409, 412, 422, 428),
-      },
+      ifMatch: 'required',
+      errors: [409],
+      apply: async (change, asking) => toUnit(await service.patch(change, asking)),
     },
-    handler: async (request, reply) => {
-      const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      const unit = toUnit(
-        await service.patch(
-          { found: current, body: request.body, ifMatch: request.headers['if-match'] },
-          askingOf(request),
-        ),
-      )
-      return sendTagged(reply, unit)
-    },
-  })
-
-  app.delete('/:ref', {
-    onRequest: requireRole('editor'),
-    schema: {
+    delete: {
       operationId: 'deleteUnit',
       description:
         'Only for a unit entered by mistake: one with child units or records cannot be deleted (409); close it with validTo instead. Needs If-Match.',
-      tags,
       summary:
         'Delete a unit entered by mistake (only with no children or records; otherwise close it)',
-      params: UnitRefParams,
-      querystring: AsOfQuery,
-      headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(403, 404, 409, 412),
-      },
-    },
-    handler: async (request, reply) => {
-      const current = await unitRef(request.params.ref, request.query.asOf, request, 'write')
-      await service.remove(
-        { found: current, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return reply.code(204).send(null)
+      errors: [409],
+      apply: service.remove,
     },
   })
 

@@ -106,6 +106,24 @@ export function createUnitsService(db: Kysely<DB>) {
   }
 
   /**
+   * The units whose records a list shows: those in the caller's scope, and below `under` and of
+   * `unit` where the query names them, codes resolved as of `asOf`.
+   */
+  async function recordUnitsOf(
+    query: { under?: string | undefined; unit?: string | undefined },
+    asOf: string,
+    caller: Caller | null,
+  ) {
+    const under = query.under ? await resolve(query.under, asOf, caller) : undefined
+    const unit = query.unit ? await resolve(query.unit, asOf, caller) : undefined
+    return {
+      scopePath: await scopePathOf(caller),
+      ...(under ? { underPath: under.path } : {}),
+      ...(unit ? { unitId: unit.id } : {}),
+    }
+  }
+
+  /**
    * The units `pairs` of codes and dates name, for many records at once (bulk imports): each
    * the unit, or the problem a single write naming it would meet (404 none on that date, 403
    * outside the key's scope).
@@ -465,6 +483,7 @@ export function createUnitsService(db: Kysely<DB>) {
     findByRef: units.findByRef,
     resolve,
     resolveCodes,
+    recordUnitsOf,
     scopePathOf,
     inScope,
     assertInScope,

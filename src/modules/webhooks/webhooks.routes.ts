@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { askingOf, requireRole } from '../../http/caller.js'
-import { etagOf, sendTagged, sendTaggedUnlessMatched } from '../../http/etag.js'
+import { etagOf } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
-import { IfMatchHeaders, NotModified } from '../../http/precondition-schemas.js'
+import { IfMatchHeaders } from '../../http/precondition-schemas.js'
+import { resourceRoutes } from '../../http/resource-routes.js'
+import { removalAsked } from '../../http/route-kit.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import {
   CreatedWebhookSchema,
@@ -105,42 +107,37 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:id', {
-    schema: {
+  resourceRoutes(app, '/:id', {
+    tags,
+    params: WebhookParams,
+    resource: WebhookSchema,
+    find: (request) => webhooks.find(request.params.id, request.caller),
+    show: toWebhook,
+    get: {
       operationId: 'getWebhook',
       description:
         'Admin only. The subscription, whether it is enabled and since when it fails, if it does.',
-      tags,
       summary: 'Show a webhook subscription',
-      params: WebhookParams,
-      response: { 200: WebhookSchema, ...NotModified, ...problemResponses(403, 404) },
     },
-    handler: async (request, reply) => {
-      const webhook = toWebhook(await webhooks.find(request.params.id, request.caller))
-      return sendTaggedUnlessMatched(request, reply, webhook)
-    },
-  })
-
-  app.patch('/:id', {
-    schema: {
+    patch: {
       operationId: 'updateWebhook',
       description:
         'Admin only. Change the URL, the events or the description; `enabled: false` pauses deliveries, `enabled: true` resumes them where they stopped (a subscription disabled for failing, too). If-Match is checked when sent.',
-      tags,
       summary: 'Change, pause or resume a webhook subscription',
-      params: WebhookParams,
-      headers: IfMatchHeaders,
       body: PatchWebhookBody,
-      response: { 200: WebhookSchema, ...problemResponses(403, 404, 412, 422) },
+      ifMatch: 'checked',
+      apply: async (change, asking) => {
+        const webhook = await webhooks.patch(change, asking)
+        if (change.body.enabled === true) onDue()
+        return webhook
+      },
     },
-    handler: async (request, reply) => {
-      const found = await webhooks.find(request.params.id, request.caller)
-      const webhook = await webhooks.patch(
-        { found, body: request.body, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      if (request.body.enabled === true) onDue()
-      return sendTagged(reply, webhook)
+    delete: {
+      operationId: 'deleteWebhook',
+      description:
+        'Admin only. Stops the subscription and forgets its deliveries; the audit keeps it.',
+      summary: 'Delete a webhook subscription',
+      apply: webhooks.remove,
     },
   })
 
@@ -156,32 +153,8 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
     handler: async (request, reply) => {
       const found = await webhooks.find(request.params.id, request.caller)
-      const webhook = await webhooks.rotateSecret(
-        { found, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
+      const webhook = await webhooks.rotateSecret(removalAsked(request, found), askingOf(request))
       return sendWithSecret(reply, webhook)
-    },
-  })
-
-  app.delete('/:id', {
-    schema: {
-      operationId: 'deleteWebhook',
-      description:
-        'Admin only. Stops the subscription and forgets its deliveries; the audit keeps it.',
-      tags,
-      summary: 'Delete a webhook subscription',
-      params: WebhookParams,
-      headers: IfMatchHeaders,
-      response: {
-        204: { description: 'Deleted', type: 'null' },
-        ...problemResponses(403, 404, 412),
-      },
-    },
-    handler: async (request, reply) => {
-      const found = await webhooks.find(request.params.id, request.caller)
-      await webhooks.remove({ found, ifMatch: request.headers['if-match'] }, askingOf(request))
-      return reply.code(204).send(null)
     },
   })
 
