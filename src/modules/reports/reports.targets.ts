@@ -30,6 +30,21 @@ const WEAK_GROUPS: KindGroup[] = ['communeLevel', 'agency', 'business']
 
 export const round4 = (x: number) => Math.round(x * 10_000) / 10_000
 
+/** The metrics that are one figure of the report as it is (the others are computed below). */
+const FIGURE: Record<
+  Exclude<Metric, 'certifiedRate' | 'certifiedCount' | 'weakCount'>,
+  (figures: Figures) => number
+> = {
+  forumCount: (f) => f.meetings.forums,
+  hamletsCovered: (f) => f.meetings.hamletsCovered,
+  consultationCount: (f) => f.meetings.consultations,
+  attendees: (f) => f.meetings.attendees,
+  formsDistributed: (f) => f.meetings.formsDistributed,
+  opinionsReceived: (f) => f.meetings.opinionsReceived,
+  reEducated: (f) => f.reeducation.reEducated,
+  reformed: (f) => f.reeducation.reformed,
+}
+
 /** The metric's value in the figures; null when it cannot be computed. */
 export function measure(figures: Figures, target: Pick<Target, 'metric' | 'kinds'>): number | null {
   const c = figures.certifications
@@ -45,22 +60,8 @@ export function measure(figures: Figures, target: Pick<Target, 'metric' | 'kinds
       return total('certified', groups(ALL_GROUPS))
     case 'weakCount':
       return groups(WEAK_GROUPS).reduce((sum, g) => sum + c.weak[g], 0)
-    case 'forumCount':
-      return figures.meetings.forums
-    case 'hamletsCovered':
-      return figures.meetings.hamletsCovered
-    case 'consultationCount':
-      return figures.meetings.consultations
-    case 'attendees':
-      return figures.meetings.attendees
-    case 'formsDistributed':
-      return figures.meetings.formsDistributed
-    case 'opinionsReceived':
-      return figures.meetings.opinionsReceived
-    case 'reEducated':
-      return figures.reeducation.reEducated
-    case 'reformed':
-      return figures.reeducation.reformed
+    default:
+      return FIGURE[target.metric](figures)
   }
 }
 
