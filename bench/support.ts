@@ -88,7 +88,9 @@ export async function startServiceProcess(args: string[], env: Record<string, st
       probe.close(() => resolve(port))
     })
   })
-  const child = spawn(process.execPath, args, {
+  // BENCH_NODE_ARGS: options for the service's node (`--cpu-prof --cpu-prof-dir=…` to profile it).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -13,6 +13,7 @@ import * as createCampaigns from './20261128T130000-create-campaigns.js'
 import * as createImports from './20261129T090000-create-imports.js'
 import * as createChangeFeed from './20261129T180000-create-change-feed.js'
 import * as createWebhooks from './20261129T180100-create-webhooks.js'
+import * as unitsCodeOverlapByHash from './20261202T090000-units-code-overlap-by-hash.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T090000-create-imports': createImports,
   '20261129T180000-create-change-feed': createChangeFeed,
   '20261129T180100-create-webhooks': createWebhooks,
+  '20261202T090000-units-code-overlap-by-hash': unitsCodeOverlapByHash,
 }
