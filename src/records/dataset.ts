@@ -2,7 +2,7 @@
 // how a batch of rows is checked and written. The rules themselves stay in the dataset's module (the
 // same functions its single-item endpoints call); this file only defines how they plug in.
 import type { Kysely, Transaction } from 'kysely'
-import type { TSchema } from 'typebox'
+import type { TObject } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../db/schema.js'
 import type { Actor, Caller } from '../http/caller.js'
 
@@ -43,10 +43,8 @@ export interface ImportContext {
 
 export interface DatasetImporter<T = Record<string, unknown>, Change = unknown> {
   dataset: ImportDataset
-  /** The columns, in the order exports write them. */
-  columns: readonly string[]
-  /** One row: the single-item body, flattened. */
-  rowSchema: TSchema
+  /** One row: the single-item body, flattened; its properties are the columns, in export order. */
+  rowSchema: TObject
   /**
    * What identifies the record a row writes: a file may not name one record twice. Text a
    * database column can hold (no NUL).
@@ -70,6 +68,6 @@ export interface DatasetImporter<T = Record<string, unknown>, Change = unknown> 
     limit: number,
     db: Kysely<DB>,
   ): Promise<ExportPage>
-  /** Tables whose statistics are refreshed after an import. */
+  /** The dataset's tables, whose statistics are refreshed after an import (with the audit's). */
   tables: readonly (keyof DB)[]
 }

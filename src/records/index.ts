@@ -15,6 +15,7 @@ export type {
 export { belowAll, toExportPage } from './export-paging.js'
 export {
   UnitCodeColumn,
+  unitKeyedRow,
   changedDuringWrite,
   changedMeanwhile,
   checkEach,
@@ -50,3 +51,4 @@ export {
   writeRecords,
 } from './writer.js'
 export { type Removable, removeMatching } from './removal.js'
+export { changesOf, outcomeOf, storedByUnitAnd, writeBatch } from './import-steps.js'

@@ -1,6 +1,6 @@
 // Checking a batch of rows with the single-item writes' own rules: their problems become row
 // errors pointing at the import's columns.
-import Type from 'typebox'
+import Type, { type TObject, type TSchema } from 'typebox'
 import type { ImportRowError } from '../db/schema.js'
 import { HttpProblem, conflict } from '../http/errors.js'
 import type { ImportRecord } from './dataset.js'
@@ -87,3 +87,21 @@ export function checkEach<R, V>(
 /** The `unitCode` column of a record dataset: a unit's code, resolved as `asOf` says. */
 export const UnitCodeColumn = (asOf: string) =>
   Type.String({ minLength: 1, maxLength: 64, description: `Resolves as of ${asOf}.` })
+
+/**
+ * The import row of a dataset written one unit and key at a time (a certification's year, a
+ * count's period): the unit's code, the key, and the single-item PUT's body; and where the PUT's
+ * checks point (its path's unit and key), renamed to the row's columns.
+ */
+export function unitKeyedRow(
+  title: string,
+  asOf: string,
+  key: { name: string; schema: TSchema },
+  body: TObject,
+) {
+  const rowSchema = Type.Object(
+    { unitCode: UnitCodeColumn(asOf), [key.name]: key.schema, ...body.properties },
+    { additionalProperties: false, title },
+  )
+  return { rowSchema, rename: { ref: '/unitCode', [key.name]: `/${key.name}` } }
+}

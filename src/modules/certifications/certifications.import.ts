@@ -2,59 +2,36 @@
 // year, checked by the same functions as the PUT (year begun, unit as of 31 December, eligible
 // and valid that year, legal basis in force, decision date) and written by the PUT's own writer,
 // one statement per batch with its audit.
-import { type Kysely, sql } from 'kysely'
-import Type from 'typebox'
-import type { DB } from '../../db/schema.js'
 import {
   type Checked,
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
-  type UnitRow,
-  UnitCodeColumn,
-  changedMeanwhile,
   checkEach,
+  outcomeOf,
+  storedByUnitAnd,
+  unitKeyedRow,
+  writeBatch,
 } from '../../records/index.js'
 import type { UnitsService } from '../units/index.js'
 import { exportCertifications } from './certifications.export.js'
-import type { CertificationRow, CertificationValues } from './certifications.repository.js'
+import type { CertificationRow } from './certifications.repository.js'
 import {
   PutCertificationBody,
   type PutCertification,
   YearSchema,
 } from './certifications.schemas.js'
 import { assertYearBegun, checkedValues, endOfYear, sameValues } from './certifications.service.js'
-import { writeEveryCertification } from './certifications.writer.js'
+import { type CertificationWrite, writeEveryCertification } from './certifications.writer.js'
 
-export const CertificationImportRow = Type.Object(
-  {
-    unitCode: UnitCodeColumn('31 December of `year`'),
-    year: YearSchema,
-    ...PutCertificationBody.properties,
-  },
-  { additionalProperties: false, title: 'CertificationImportRow' },
+/** A row: the unit's code and the year, then the PUT's body (its checks' pointers renamed). */
+const { rowSchema: CertificationImportRow, rename: RENAME } = unitKeyedRow(
+  'CertificationImportRow',
+  '31 December of `year`',
+  { name: 'year', schema: YearSchema },
+  PutCertificationBody,
 )
 type Row = PutCertification & { unitCode: string; year: number }
-
-interface Change {
-  unit: UnitRow
-  year: number
-  values: CertificationValues
-  stored: CertificationRow | undefined
-}
-
-/** Where the PUT's checks point, renamed to the import's columns. */
-const RENAME = { ref: '/unitCode', year: '/year' }
-
-/** The stored records of (unit, year) pairs, with their units' fields. */
-async function storedOf(tx: Kysely<DB>, keys: { unitId: string; year: number }[]) {
-  const { rows } = await sql<CertificationRow>`
-    select c.*, u.code as unit_code, u.name as unit_name, u.kind as unit_kind
-    from unnest(${keys.map((k) => k.unitId)}::uuid[], ${keys.map((k) => k.year)}::int[]) as k(unit_id, year)
-    join certifications c on c.unit_id = k.unit_id and c.year = k.year
-    join units u on u.id = c.unit_id`.execute(tx)
-  return new Map(rows.map((row) => [`${row.unit_id}:${row.year}`, row]))
-}
 
 export function createCertificationsImporter(units: UnitsService): DatasetImporter {
   async function check(batch: ImportRecord[], { tx, caller }: ImportContext) {
@@ -68,39 +45,32 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
       assertYearBegun(value.year)
       return checkedValues(unit, value.year, value)
     })
-    const stored = await storedOf(
+    const stored = await storedByUnitAnd<CertificationRow>(
       tx,
-      accepted.map((a) => ({ unitId: a.unit.id, year: a.value.year })),
+      'certifications',
+      { name: 'year', type: 'integer' },
+      accepted.map((a) => ({ unitId: a.unit.id, key: a.value.year })),
     )
-    const results: Checked<Change>[] = refused
+    const results: Checked<CertificationWrite>[] = refused
     for (const { row, unit, value, checked: values } of accepted) {
       const existing = stored.get(`${unit.id}:${value.year}`)
-      const active = existing && existing.withdrawn_at === null
-      const outcome = !active ? 'created' : sameValues(existing, values) ? 'unchanged' : 'updated'
-      results.push({ row, outcome, change: { unit, year: value.year, values, stored: existing } })
+      // A withdrawn record no longer counts: writing it again is a creation.
+      const outcome = outcomeOf(
+        existing,
+        (s) => sameValues(s, values),
+        (s) => s.withdrawn_at === null,
+      )
+      const replaces = existing && { id: existing.id, updatedAt: existing.updated_at }
+      results.push({ row, outcome, change: { unit, year: value.year, values, replaces } })
     }
     return results
   }
 
-  async function write(checked: { change: unknown }[], context: ImportContext) {
-    const changes = checked.map((c) => c.change as Change)
-    const everyWritten = await writeEveryCertification(
-      context.tx,
-      changes.map(({ unit, year, values, stored }) => ({
-        unit,
-        year,
-        values,
-        replaces: stored && { id: stored.id, updatedAt: stored.updated_at },
-      })),
-      { actor: context.actor, importId: context.importId },
-    )
-    // A record of the file was written by another writer since the batch was checked.
-    if (!everyWritten) throw changedMeanwhile()
-  }
+  const write = (checked: { change: unknown }[], context: ImportContext) =>
+    writeBatch<CertificationWrite>(checked, context, writeEveryCertification)
 
   return {
     dataset: 'certifications',
-    columns: Object.keys(CertificationImportRow.properties),
     rowSchema: CertificationImportRow,
     keyOf: (value) => `${String(value.unitCode)}\t${String(value.year)}`,
     keyPointer: '/unitCode',
@@ -108,6 +78,6 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
     write,
     exportFilters: ['year'],
     exportPage: exportCertifications,
-    tables: ['certifications', 'audit_events'],
+    tables: ['certifications'],
   }
 }

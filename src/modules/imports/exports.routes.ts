@@ -79,7 +79,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{
       return reply
         .type(EXPORT_FORMATS[chosen])
         .header('content-disposition', `attachment; filename="${importer.dataset}.${extension}"`)
-        .send(exportStream(chosen, importer.columns, pages()) as never)
+        .send(exportStream(chosen, Object.keys(importer.rowSchema.properties), pages()) as never)
     },
   })
 }

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { type Kysely, sql } from 'kysely'
-import type { TObject } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { lockKey } from '../../db/locks.js'
 import type { DB, ImportCaller, ImportCounts, ImportRowError } from '../../db/schema.js'
@@ -187,7 +186,7 @@ export function createImportsService(
       } else if (!validator.Check(value)) {
         refused.push({ row, errors: shapeErrors(row, validator.Errors(value) as never) })
       } else {
-        batch.push({ row, value: value as Record<string, unknown> })
+        batch.push({ row, value: value })
       }
       if (batch.length + refused.length >= BATCH_ROWS) await flush()
     }
@@ -275,7 +274,7 @@ export function createImportsService(
             'The import was taken for abandoned before it ran; send the file again.',
           )
         const context: ImportContext = { tx, caller, actor, importId: id }
-        const records = readRecords(openBody(tx), format, importer.rowSchema as TObject, meter)
+        const records = readRecords(openBody(tx), format, importer.rowSchema, meter)
         await checkAndWrite(importer, records, context, row.dry_run, tally)
         clearInterval(progress)
         if (row.dry_run || tally.counts.rejected > 0) throw new RollBack()
@@ -308,7 +307,8 @@ export function createImportsService(
     }
     // Lists and reports plan with fresh statistics at once, not when autovacuum gets to it.
     if (tally.counts.created + tally.counts.updated > 0)
-      for (const table of importer.tables) await sql`analyze ${sql.table(table)}`.execute(db)
+      for (const table of [...importer.tables, 'audit_events'] as const)
+        await sql`analyze ${sql.table(table)}`.execute(db)
     return { row: (await repository.findById(id))!, rejected: false }
   }
 

@@ -12,8 +12,9 @@ import {
   type ImportContext,
   type ImportRecord,
   UnitCodeColumn,
-  changedMeanwhile,
   checkEach,
+  outcomeOf,
+  writeBatch,
 } from '../../records/index.js'
 import type { UnitRow, UnitsService } from '../units/index.js'
 import { exportMeetings } from './meetings.export.js'
@@ -91,41 +92,33 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     )
     for (const p of pending) {
       const existing = stored.get(p.externalId)
-      const outcome = !existing
-        ? 'created'
-        : same(existing, p.unit, p.values)
-          ? 'unchanged'
-          : 'updated'
+      const outcome = outcomeOf(existing, (s) => same(s, p.unit, p.values))
       results.push({ row: p.row, outcome, change: { ...p, stored: existing } })
     }
     return results
   }
 
-  async function write(checked: { change: unknown }[], context: ImportContext) {
-    const changes = checked.map((c) => c.change as Change)
-    const everyWritten = await writeEveryMeeting(
-      context.tx,
-      changes.map((c) => ({
-        unitRef: c.unit.id,
-        values: c.values,
-        externalId: c.externalId,
-        ...(c.stored ? { replaces: { id: c.stored.id, updatedAt: c.stored.updated_at } } : {}),
-      })),
-      {
-        actor: context.actor,
-        source: context.caller?.source ?? 'unknown',
-        // The rows' units were checked against the key's scope when the batch was.
-        scopePath: null,
-        importId: context.importId,
-      },
+  const write = (checked: { change: unknown }[], context: ImportContext) =>
+    writeBatch<Change>(checked, context, (tx, changes, writeContext) =>
+      writeEveryMeeting(
+        tx,
+        changes.map((c) => ({
+          unitRef: c.unit.id,
+          values: c.values,
+          externalId: c.externalId,
+          ...(c.stored ? { replaces: { id: c.stored.id, updatedAt: c.stored.updated_at } } : {}),
+        })),
+        {
+          ...writeContext,
+          source: context.caller?.source ?? 'unknown',
+          // The rows' units were checked against the key's scope when the batch was.
+          scopePath: null,
+        },
+      ),
     )
-    // A meeting of the file was recorded or changed by another writer since the check.
-    if (!everyWritten) throw changedMeanwhile()
-  }
 
   return {
     dataset: 'meetings',
-    columns: Object.keys(MeetingImportRow.properties),
     rowSchema: MeetingImportRow,
     keyOf: (value) => cleanText(String(value.externalId)),
     keyPointer: '/externalId',
@@ -133,6 +126,6 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     write,
     exportFilters: ['from', 'to'],
     exportPage: exportMeetings,
-    tables: ['meetings', 'audit_events'],
+    tables: ['meetings'],
   }
 }

@@ -2,24 +2,22 @@
 // counts for a period, checked by the same functions as the PUT (a period that has begun, the
 // unit as of its last day, commune-level and valid throughout) and written by the PUT's own
 // writer, one statement per batch with its audit.
-import { type Kysely, sql } from 'kysely'
-import Type from 'typebox'
-import type { DB } from '../../db/schema.js'
 import type { HttpProblem } from '../../http/errors.js'
 import {
   type Checked,
   type DatasetImporter,
   type ImportContext,
   type ImportRecord,
-  type UnitRow,
-  UnitCodeColumn,
-  changedMeanwhile,
   checkEach,
+  outcomeOf,
+  storedByUnitAnd,
+  unitKeyedRow,
+  writeBatch,
 } from '../../records/index.js'
 import type { UnitsService } from '../units/index.js'
-import { writeEveryReeducation } from './reeducation.writer.js'
+import { type ReeducationWrite, writeEveryReeducation } from './reeducation.writer.js'
 import type { Period } from './reeducation.periods.js'
-import type { ReeducationRow, ReeducationValues } from './reeducation.repository.js'
+import type { ReeducationRow } from './reeducation.repository.js'
 import { type PutReeducation, PeriodSchema, PutReeducationBody } from './reeducation.schemas.js'
 import {
   assertKeeps,
@@ -30,34 +28,14 @@ import {
 } from './reeducation.service.js'
 import { exportReeducation } from './reeducation.export.js'
 
-export const ReeducationImportRow = Type.Object(
-  {
-    unitCode: UnitCodeColumn('the last day of `period`'),
-    period: PeriodSchema,
-    ...PutReeducationBody.properties,
-  },
-  { additionalProperties: false, title: 'ReeducationImportRow' },
+/** A row: the unit's code and the period, then the PUT's body (its checks' pointers renamed). */
+const { rowSchema: ReeducationImportRow, rename: RENAME } = unitKeyedRow(
+  'ReeducationImportRow',
+  'the last day of `period`',
+  { name: 'period', schema: PeriodSchema },
+  PutReeducationBody,
 )
 type Row = PutReeducation & { unitCode: string; period: string }
-
-interface Change {
-  unit: UnitRow
-  period: Period
-  values: ReeducationValues
-  stored: ReeducationRow | undefined
-}
-
-const RENAME = { ref: '/unitCode', period: '/period' }
-
-async function storedOf(tx: Kysely<DB>, keys: { unitId: string; period: string }[]) {
-  const { rows } = await sql<ReeducationRow>`
-    select r.*, u.code as unit_code, u.name as unit_name, u.kind as unit_kind
-    from unnest(${keys.map((k) => k.unitId)}::uuid[], ${keys.map((k) => k.period)}::text[])
-      as k(unit_id, period)
-    join reeducation_counts r on r.unit_id = k.unit_id and r.period = k.period
-    join units u on u.id = r.unit_id`.execute(tx)
-  return new Map(rows.map((row) => [`${row.unit_id}:${row.period}`, row]))
-}
 
 export function createReeducationImporter(units: UnitsService): DatasetImporter {
   async function check(batch: ImportRecord[], { tx, caller }: ImportContext) {
@@ -94,42 +72,26 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
         return { period, values: valuesOf(value) }
       },
     )
-    const stored = await storedOf(
+    const stored = await storedByUnitAnd<ReeducationRow>(
       tx,
-      accepted.map((a) => ({ unitId: a.unit.id, period: a.checked.period.period })),
+      'reeducation_counts',
+      { name: 'period', type: 'text' },
+      accepted.map((a) => ({ unitId: a.unit.id, key: a.checked.period.period })),
     )
-    const results: Checked<Change>[] = refused
+    const results: Checked<ReeducationWrite>[] = refused
     for (const { row, unit, checked } of accepted) {
       const existing = stored.get(`${unit.id}:${checked.period.period}`)
-      const outcome = !existing
-        ? 'created'
-        : sameValues(existing, checked.values)
-          ? 'unchanged'
-          : 'updated'
-      results.push({ row, outcome, change: { unit, ...checked, stored: existing } })
+      const outcome = outcomeOf(existing, (s) => sameValues(s, checked.values))
+      results.push({ row, outcome, change: { unit, ...checked, replaces: existing } })
     }
     return results
   }
 
-  async function write(checked: { change: unknown }[], context: ImportContext) {
-    const changes = checked.map((c) => c.change as Change)
-    const everyWritten = await writeEveryReeducation(
-      context.tx,
-      changes.map(({ unit, period, values, stored }) => ({
-        unit,
-        period,
-        values,
-        replaces: stored,
-      })),
-      { actor: context.actor, importId: context.importId },
-    )
-    // A record of the file was written by another writer since the batch was checked.
-    if (!everyWritten) throw changedMeanwhile()
-  }
+  const write = (checked: { change: unknown }[], context: ImportContext) =>
+    writeBatch<ReeducationWrite>(checked, context, writeEveryReeducation)
 
   return {
     dataset: 'reeducation',
-    columns: Object.keys(ReeducationImportRow.properties),
     rowSchema: ReeducationImportRow,
     keyOf: (value) => `${String(value.unitCode)}\t${String(value.period)}`,
     keyPointer: '/unitCode',
@@ -137,6 +99,6 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
     write,
     exportFilters: ['year', 'period'],
     exportPage: exportReeducation,
-    tables: ['reeducation_counts', 'audit_events'],
+    tables: ['reeducation_counts'],
   }
 }

@@ -210,7 +210,6 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
 
   return {
     dataset: 'units',
-    columns: Object.keys(UnitImportRow.properties),
     rowSchema: UnitImportRow,
     keyOf: (value) =>
       `${String(value.code)}\t${(value.validFrom as string | null | undefined) ?? ''}`,
@@ -220,6 +219,6 @@ export function createUnitsImporter(units: UnitsService): DatasetImporter {
     write: async () => {},
     exportFilters: [],
     exportPage: exportUnits,
-    tables: ['units', 'audit_events'],
+    tables: ['units'],
   }
 }
