@@ -90,16 +90,23 @@ function statementOf(
   // A single write runs the prepared statement; a batch is planned for its size (a generic plan
   // made for one row cost a batch of meetings four times the database's time per row).
   const hint = sql.raw(single ? PREPARE_HINT : '')
-  // The stored versions replaced, as one array of ids besides the batch's column of them: the
-  // planner sees how few there are and reads them by the primary key (joined on the batch's
-  // column, a batch of new records made it scan the whole table, once per batch).
-  const replacedIds = sql`${slot(n + 4)}::uuid[]`
+  // The stored versions replaced. A batch names them in one array of ids besides its column of
+  // them: planned for the call, the planner sees how few there are and reads them by the primary
+  // key (joined on the batch's column, a batch of new records made it scan the whole table, once
+  // per batch). A single write's plan is made once for any call, where an array of unknown length
+  // is costed as a share of the table (a scan growing with it): it joins its one row instead.
+  const replaced = single
+    ? { prev: sql`ok join ${table} t on t.id = ok.replaces_id`, upd: sql`` }
+    : {
+        prev: sql`${table} t where t.id = any(${slot(n + 4)}::uuid[])`,
+        upd: sql`t.id = any(${slot(n + 4)}::uuid[]) and `,
+      }
   const statement = sql`${hint}
     with v as (
       select * from unnest(${arrays}) as v(${columnRefs(input)})
     ), ok as (${writer.accepted ?? sql`select * from v`}
     ), prev as (
-      select t.* from ${table} t where t.id = any(${replacedIds})
+      select t.* from ${replaced.prev}
     ), ins as (
       insert into ${table} (id, ${columnRefs(writer.inserted)})
       select ok.new_id, ${columnRefs(writer.inserted, 'ok')} from ok where ok.replaces_id is null
@@ -107,7 +114,7 @@ function statementOf(
       returning *
     ), upd as (
       update ${table} t set ${set}${writer.alsoOnReplace ?? sql``}, updated_at = now()
-      from ok where t.id = any(${replacedIds}) and t.id = ok.replaces_id and t.updated_at = ok.seen
+      from ok where ${replaced.upd}t.id = ok.replaces_id and t.updated_at = ok.seen
       returning t.*
     ), written as (
       select w.*, ok.ord, ${carried}
