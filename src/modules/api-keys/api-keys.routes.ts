@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { sendTaggedUnlessMatched } from '../../http/etag.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
 import { problemResponses } from '../../http/problem.schema.js'
 import { readResponses, sendNoContent } from '../../http/route-kit.js'
 import {
@@ -38,22 +38,20 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('', {
-    schema: {
-      operationId: 'listApiKeys',
-      description:
-        'Admin only. Each key with its role, scope unit, source and whether it is revoked; the secrets are never stored, only their hashes. `includeRevoked=true` lists revoked keys too.',
-      tags,
-      summary: 'List API keys, newest first (never their secrets)',
-      querystring: ApiKeyListQuery,
-      response: { 200: ApiKeyPage, ...problemResponses(403) },
-    },
-    handler: async (request) => {
-      const { limit, cursor, includeRevoked } = request.query
-      const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined
-      const rows = await service.list({ limit, includeRevoked, after }, request.caller)
-      return toPage(rows, limit, toApiKey, (row) => [row.created_at.toISOString(), row.id])
-    },
+  listRoute(app, '', {
+    operationId: 'listApiKeys',
+    description:
+      'Admin only. Each key with its role, scope unit, source and whether it is revoked; the secrets are never stored, only their hashes. `includeRevoked=true` lists revoked keys too.',
+    tags,
+    summary: 'List API keys, newest first (never their secrets)',
+    querystring: ApiKeyListQuery,
+    page: ApiKeyPage,
+    errors: [403],
+    cursor: 2,
+    keyOf: (row): [string, string] => [row.created_at.toISOString(), row.id],
+    rows: ({ query: { limit, includeRevoked }, caller }, after) =>
+      service.list({ limit, includeRevoked, after }, caller),
+    toItem: toApiKey,
   })
 
   app.get('/:id', {

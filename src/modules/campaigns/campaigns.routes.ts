@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
 import { created } from '../../http/replies.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
@@ -45,30 +45,30 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('', {
-    schema: {
-      operationId: 'listCampaigns',
-      description:
-        'Campaigns (thi đua) whose scope is inside the key’s scope, by year or scope subtree.',
-      tags,
-      summary: 'List campaigns, by year or scope subtree',
-      querystring: CampaignListQuery,
-      response: { 200: CampaignPage, ...problemResponses(403) },
-    },
-    handler: async (request) => {
-      const q = request.query
-      const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
+  listRoute(app, '', {
+    operationId: 'listCampaigns',
+    description:
+      'Campaigns (thi đua) whose scope is inside the key’s scope, by year or scope subtree.',
+    tags,
+    summary: 'List campaigns, by year or scope subtree',
+    querystring: CampaignListQuery,
+    page: CampaignPage,
+    errors: [403],
+    cursor: 1,
+    keyOf: (row): [string] => [row.code],
+    rows: async ({ query: q, caller }, after) => {
       const asOf = q.year !== undefined ? `${q.year}-12-31` : today()
-      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
-      const rows = await service.list({
+      const under = q.under ? await units.resolve(q.under, asOf, caller) : undefined
+      return service.list({
         limit: q.limit,
-        caller: request.caller,
+        caller,
         ...(under ? { underPath: under.path } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
-        ...(after ? { after } : {}),
+        // A code read back from a cursor is text, whatever JSON type it came as.
+        ...(after ? { after: String(after[0]) } : {}),
       })
-      return toPage(rows, q.limit, toCampaign, (row) => [row.code])
     },
+    toItem: toCampaign,
   })
 
   resourceRoutes(app, '/:code', {

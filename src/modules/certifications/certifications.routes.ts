@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
 import { putAnswer } from '../../http/replies.js'
 import {
   noContentResponses,
@@ -113,27 +113,29 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/certifications', {
-    schema: {
-      operationId: 'listCertifications',
-      description:
-        'Assessments in the key’s scope, ordered by year, unit code and id, with cursor pagination; withdrawn ones only with `status=withdrawn` or `all`.',
-      tags,
-      summary: 'List assessments by year, unit or subtree, kind, result, legal basis or rating',
-      querystring: CertificationListQuery,
-      response: { 200: CertificationPage, ...problemResponses(403, 404) },
-    },
-    handler: async (request) => {
-      const q = request.query
+  listRoute(app, '/certifications', {
+    operationId: 'listCertifications',
+    description:
+      'Assessments in the key’s scope, ordered by year, unit code and id, with cursor pagination; withdrawn ones only with `status=withdrawn` or `all`.',
+    tags,
+    summary: 'List assessments by year, unit or subtree, kind, result, legal basis or rating',
+    querystring: CertificationListQuery,
+    page: CertificationPage,
+    errors: [403, 404],
+    resolve: async ({ query: q, caller }) => {
       const asOf = q.asOf ?? (q.year !== undefined ? endOfYear(q.year) : today())
-      const unit = q.unit ? await units.resolve(q.unit, asOf, request.caller) : undefined
-      const under = q.under ? await units.resolve(q.under, asOf, request.caller) : undefined
-      const cursor = q.cursor ? (decodeCursor(q.cursor, 3) as [number, string, string]) : undefined
-      const rows = await service.list({
+      const unit = q.unit ? await units.resolve(q.unit, asOf, caller) : undefined
+      const under = q.under ? await units.resolve(q.under, asOf, caller) : undefined
+      return { unit, under }
+    },
+    cursor: 3,
+    keyOf: (row): [number, string, string] => [row.year, row.unit_code, row.id],
+    rows: async ({ query: q, caller }, after, { unit, under }) =>
+      service.list({
         limit: q.limit,
-        scopePath: await units.scopePathOf(request.caller),
+        scopePath: await units.scopePathOf(caller),
         status: q.status,
-        ...(cursor ? { after: cursor } : {}),
+        ...(after ? { after } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(unit ? { unitId: unit.id } : {}),
         ...(under ? { underPath: under.path } : {}),
@@ -141,9 +143,8 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
         ...(q.result ? { result: q.result } : {}),
         ...(q.legalBasis ? { legalBasis: q.legalBasis } : {}),
         ...(q.movementRating ? { movementRating: q.movementRating } : {}),
-      })
-      return toPage(rows, q.limit, toCertification, (row) => [row.year, row.unit_code, row.id])
-    },
+      }),
+    toItem: toCertification,
   })
 
   app.get('/certifications/legal-bases', {

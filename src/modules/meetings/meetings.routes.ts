@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
 import { created } from '../../http/replies.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
@@ -43,31 +43,29 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('', {
-    schema: {
-      operationId: 'listMeetings',
-      description:
-        'Forums and consultations in the key’s scope, by the day held, with cursor pagination; `externalId` finds a meeting by its id in the sending system.',
-      tags,
-      summary: 'List meetings by subtree, unit, dates, format or external id',
-      querystring: MeetingListQuery,
-      response: { 200: MeetingPage, ...problemResponses(403, 404) },
-    },
-    handler: async (request) => {
-      const q = request.query
-      const recordUnits = await units.recordUnitsOf(q, q.asOf ?? q.to ?? today(), request.caller)
-      const cursor = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined
-      const rows = await service.list({
+  listRoute(app, '', {
+    operationId: 'listMeetings',
+    description:
+      'Forums and consultations in the key’s scope, by the day held, with cursor pagination; `externalId` finds a meeting by its id in the sending system.',
+    tags,
+    summary: 'List meetings by subtree, unit, dates, format or external id',
+    querystring: MeetingListQuery,
+    page: MeetingPage,
+    errors: [403, 404],
+    resolve: ({ query: q, caller }) => units.recordUnitsOf(q, q.asOf ?? q.to ?? today(), caller),
+    cursor: 2,
+    keyOf: (row): [string, string] => [row.held_on, row.id],
+    rows: ({ query: q }, after, recordUnits) =>
+      service.list({
         limit: q.limit,
         ...recordUnits,
-        ...(cursor ? { after: cursor } : {}),
+        ...(after ? { after } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
         ...(q.format ? { format: q.format } : {}),
         ...(q.externalId ? { externalId: q.externalId } : {}),
-      })
-      return toPage(rows, q.limit, toMeeting, (row) => [row.held_on, row.id])
-    },
+      }),
+    toItem: toMeeting,
   })
 
   resourceRoutes(app, '/:id', {

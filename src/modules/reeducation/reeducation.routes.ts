@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
 import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
-import { decodeCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
 import { putAnswer } from '../../http/replies.js'
 import {
   noContentResponses,
@@ -10,7 +10,6 @@ import {
   sendNoContent,
 } from '../../http/route-kit.js'
 import { IfMatchHeaders, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
-import { problemResponses } from '../../http/problem.schema.js'
 import { askingOf, requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toReeducation } from './reeducation.record.js'
@@ -102,38 +101,36 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/reeducation', {
-    schema: {
-      operationId: 'listReeducationCounts',
-      description:
-        'Re-education counts in the key’s scope with their warnings, by period, with cursor pagination.',
-      tags,
-      summary: 'List re-education counts by subtree, unit, period, year or period type',
-      querystring: ReeducationListQuery,
-      response: { 200: ReeducationPage, ...problemResponses(403, 404) },
-    },
-    handler: async (request) => {
-      const q = request.query
+  listRoute(app, '/reeducation', {
+    operationId: 'listReeducationCounts',
+    description:
+      'Re-education counts in the key’s scope with their warnings, by period, with cursor pagination.',
+    tags,
+    summary: 'List re-education counts by subtree, unit, period, year or period type',
+    querystring: ReeducationListQuery,
+    page: ReeducationPage,
+    errors: [403, 404],
+    resolve: async ({ query: q, caller }) => {
       const period = q.period ? periodOf(q.period) : undefined
       const asOf = q.asOf ?? period?.endsOn ?? (q.year !== undefined ? `${q.year}-12-31` : today())
-      const recordUnits = await units.recordUnitsOf(q, asOf, request.caller)
-      const cursor = q.cursor
-        ? (decodeCursor(q.cursor, 4) as [string, string, string, string])
-        : undefined
-      const rows = await service.list({
+      return { period, recordUnits: await units.recordUnitsOf(q, asOf, caller) }
+    },
+    cursor: 4,
+    keyOf: (row): [string, string, string, string] => [
+      row.starts_on,
+      row.unit_code,
+      row.period,
+      row.id,
+    ],
+    rows: ({ query: q }, after, { period, recordUnits }) =>
+      service.list({
         limit: q.limit,
         ...recordUnits,
-        ...(cursor ? { after: cursor } : {}),
+        ...(after ? { after } : {}),
         ...(period ? { period: period.period } : {}),
         ...(q.year !== undefined ? { year: q.year } : {}),
         ...(q.periodType ? { periodType: q.periodType } : {}),
-      })
-      return toPage(rows, q.limit, toReeducation, (row) => [
-        row.starts_on,
-        row.unit_code,
-        row.period,
-        row.id,
-      ])
-    },
+      }),
+    toItem: toReeducation,
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
+import { listRoute } from '../../http/list-route.js'
 import { decodeCursor, toJsonPage } from '../../http/pagination.js'
 import { sendJson } from '../../http/raw-json.js'
 import { created } from '../../http/replies.js'
@@ -141,37 +142,35 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:ref/children', {
-    schema: {
-      operationId: 'listUnitChildren',
-      description:
-        'Direct children valid on `asOf` (default today), by code, with cursor pagination.',
-      tags,
-      summary: 'Direct children of a unit valid on a day',
-      params: UnitRefParams,
-      querystring: ChildrenQuery,
-      response: { 200: UnitPage, ...problemResponses(403, 404) },
-    },
-    handler: async (request, reply) => {
+  listRoute(app, '/:ref/children', {
+    operationId: 'listUnitChildren',
+    description:
+      'Direct children valid on `asOf` (default today), by code, with cursor pagination.',
+    tags,
+    summary: 'Direct children of a unit valid on a day',
+    params: UnitRefParams,
+    querystring: ChildrenQuery,
+    page: UnitPage,
+    errors: [403, 404],
+    // The day is asOf or today, once: the parent resolves and its children list on the same day.
+    resolve: async (request) => {
       const asOf = request.query.asOf ?? today()
-      const unit = await unitRef(request.params.ref, asOf, request)
-      const cursor = request.query.cursor
-        ? (decodeCursor(request.query.cursor, 2) as [string, string])
-        : undefined
-      const kinds = kindsOf(request.query.kind)
-      const rows = await service.list({
-        limit: request.query.limit,
+      return { asOf, unit: await unitRef(request.params.ref, asOf, request) }
+    },
+    cursor: 2,
+    keyOf: (row): [string, string] => [row.code, row.id],
+    rows: ({ query }, after, { asOf, unit }) => {
+      const kinds = kindsOf(query.kind)
+      return service.list({
+        limit: query.limit,
         asOf,
         includeClosed: false,
         parentId: unit.id,
         ...(kinds ? { kinds } : {}),
-        ...(cursor ? { after: cursor } : {}),
+        ...(after ? { after } : {}),
       })
-      return sendJson(
-        reply,
-        toJsonPage(rows, request.query.limit, unitJsonOf, (row) => [row.code, row.id]),
-      )
     },
+    jsonOf: unitJsonOf,
   })
 
   app.get('/:ref/ancestors', {

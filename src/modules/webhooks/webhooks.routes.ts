@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify'
 import { askingOf, requireRole } from '../../http/caller.js'
 import { etagOf } from '../../http/etag.js'
 import { IdempotencyHeaders } from '../../http/idempotency.js'
-import { decodeCursor, invalidCursor, toPage } from '../../http/pagination.js'
+import { listRoute } from '../../http/list-route.js'
+import { decodeCursor, invalidCursor } from '../../http/pagination.js'
 import { IfMatchHeaders } from '../../http/precondition-schemas.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
 import { removalAsked } from '../../http/route-kit.js'
@@ -44,7 +45,7 @@ function sendWithSecret(reply: FastifyReply, webhook: Webhook & { secret: string
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The (createdAt, id) of the last delivery of the previous page, or 400. */
-function deliveryCursor(cursor: string) {
+function deliveryCursor(cursor: string): [string, string] {
   const [createdAt, id] = decodeCursor(cursor, 2)
   if (
     typeof createdAt === 'string' &&
@@ -52,7 +53,7 @@ function deliveryCursor(cursor: string) {
     typeof id === 'string' &&
     UUID.test(id)
   )
-    return { createdAt, id }
+    return [createdAt, id]
   throw invalidCursor()
 }
 
@@ -89,22 +90,20 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('', {
-    schema: {
-      operationId: 'listWebhooks',
-      description:
-        'Admin only. The subscriptions inside the key’s scope (every one for an unscoped key), without their secrets.',
-      tags,
-      summary: 'List webhook subscriptions',
-      querystring: WebhookListQuery,
-      response: { 200: WebhookPage, ...problemResponses(403) },
-    },
-    handler: async (request) => {
-      const q = request.query
-      const after = q.cursor ? String(decodeCursor(q.cursor, 1)[0]) : undefined
-      const rows = await webhooks.list({ limit: q.limit, after, caller: request.caller })
-      return toPage(rows, q.limit, toWebhook, (row) => [row.id])
-    },
+  listRoute(app, '', {
+    operationId: 'listWebhooks',
+    description:
+      'Admin only. The subscriptions inside the key’s scope (every one for an unscoped key), without their secrets.',
+    tags,
+    summary: 'List webhook subscriptions',
+    querystring: WebhookListQuery,
+    page: WebhookPage,
+    errors: [403],
+    cursor: 1,
+    keyOf: (row): [string] => [row.id],
+    rows: ({ query: q, caller }, after) =>
+      webhooks.list({ limit: q.limit, after: after && String(after[0]), caller }),
+    toItem: toWebhook,
   })
 
   resourceRoutes(app, '/:id', {
@@ -158,29 +157,27 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.get('/:id/deliveries', {
-    schema: {
-      operationId: 'listWebhookDeliveries',
-      description:
-        'Admin only. The subscription’s deliveries, newest first: status, attempts, the receiver’s last answer, the next attempt, and the payload. Finished deliveries are kept as long as the feed keeps changes.',
-      tags,
-      summary: 'List a webhook’s deliveries, newest first',
-      params: WebhookParams,
-      querystring: DeliveryListQuery,
-      response: { 200: DeliveryPage, ...problemResponses(400, 403, 404) },
-    },
-    handler: async (request) => {
-      const webhook = await webhooks.find(request.params.id, request.caller)
-      const q = request.query
-      const before = q.cursor ? deliveryCursor(q.cursor) : undefined
-      const rows = await webhooks.listDeliveries({
+  listRoute(app, '/:id/deliveries', {
+    operationId: 'listWebhookDeliveries',
+    description:
+      'Admin only. The subscription’s deliveries, newest first: status, attempts, the receiver’s last answer, the next attempt, and the payload. Finished deliveries are kept as long as the feed keeps changes.',
+    tags,
+    summary: 'List a webhook’s deliveries, newest first',
+    params: WebhookParams,
+    querystring: DeliveryListQuery,
+    page: DeliveryPage,
+    errors: [400, 403, 404],
+    resolve: ({ params, caller }) => webhooks.find(params.id, caller),
+    cursor: deliveryCursor,
+    keyOf: (row): [string, string] => [row.created_at.toISOString(), row.id],
+    rows: ({ query: q }, before, webhook) =>
+      webhooks.listDeliveries({
         webhookId: webhook.id,
         limit: q.limit,
         status: q.status,
-        before,
-      })
-      return toPage(rows, q.limit, toDelivery, (row) => [row.created_at.toISOString(), row.id])
-    },
+        before: before && { createdAt: before[0], id: before[1] },
+      }),
+    toItem: toDelivery,
   })
 
   app.get('/:id/deliveries/:deliveryId', {
