@@ -14,6 +14,7 @@ import * as createImports from './20261129T090000-create-imports.js'
 import * as createChangeFeed from './20261129T180000-create-change-feed.js'
 import * as createWebhooks from './20261129T180100-create-webhooks.js'
 import * as unitsCodeOverlapByHash from './20261202T090000-units-code-overlap-by-hash.js'
+import * as changeFeedFromAuditEvents from './20261202T100000-change-feed-from-audit-events.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T180000-create-change-feed': createChangeFeed,
   '20261129T180100-create-webhooks': createWebhooks,
   '20261202T090000-units-code-overlap-by-hash': unitsCodeOverlapByHash,
+  '20261202T100000-change-feed-from-audit-events': changeFeedFromAuditEvents,
 }

@@ -34,6 +34,8 @@ export interface AuditEventsTable {
   request_id: string | null
   /** The bulk import the change came from, if any. */
   import_id: string | null
+  /** The writing transaction's id (xid8, as text; set by the database): the feed's position. */
+  txid: ColumnType<string | null, never, never>
 }
 
 export type UnitKind =
@@ -211,6 +213,7 @@ export interface ImportRowError {
   detail: string
 }
 
+/** A view: the audit events of the feed's entities, placed by their units (migration 20261202T100000). */
 export interface ChangesTable {
   /** The writing transaction's id (xid8), as text: with the audit event, the feed's position. */
   txid: ColumnType<string, never, never>

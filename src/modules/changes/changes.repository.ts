@@ -1,4 +1,5 @@
-// Reading and pruning the change feed. A read serves only changes of transactions older than the
+// Reading the change feed (a view over the audit events of the feed's entities) and moving its
+// start past the retention. A read serves only changes of transactions older than the
 // oldest one of this database still running when it began (`horizon`): those are all committed or
 // gone, so nothing can later appear before a position a reader has passed.
 import { type Kysely, sql } from 'kysely'
@@ -90,8 +91,9 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
   }>`
     with h as materialized (select ${feedHorizon} as xmin),
     scanned as materialized (
-      select c.*, c.audit_event_id as id from changes c, h
+      select c.*, c.audit_event_id as id from changes c, h, change_feed_state s
       where c.txid < h.xmin and (c.txid, c.audit_event_id) > ${after}
+        and (c.txid, c.audit_event_id) > (s.pruned_txid, s.pruned_id)
       order by c.txid, c.audit_event_id limit ${SCAN_WINDOW}),
     page as (
       select * from scanned c where ${sql.join(filters, sql` and `)}
@@ -128,23 +130,32 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
 }
 
 /**
- * Deletes the changes older than `retentionDays` (up to the newest of them in feed order) and
- * remembers how far, so that a cursor from before answers 410.
+ * Moves the feed's start past the changes older than `retentionDays` (the audit keeps them; the
+ * feed no longer serves them), so that a cursor from before answers 410. The start moves to the
+ * last change before the first one still within the retention, in feed order: the walk from the
+ * old start reads only the changes that expired since. Returns how many changes it passed.
  */
 export async function pruneChanges(db: Kysely<DB>, retentionDays: number): Promise<number> {
-  const result = await sql<{ deleted: number }>`
-    with last as (
-      select c.txid, c.audit_event_id as id from changes c
-      where c.occurred_at < now() - make_interval(days => ${retentionDays})
+  const result = await sql<{ passed: number }>`
+    with s as (select pruned_txid as txid, pruned_id as id from change_feed_state where id = 1),
+    kept as (
+      select c.txid, c.audit_event_id as id from changes c, s
+      where (c.txid, c.audit_event_id) > (s.txid, s.id)
+        and c.occurred_at >= now() - make_interval(days => ${retentionDays})
+      order by c.txid, c.audit_event_id limit 1),
+    last as (
+      select c.txid, c.audit_event_id as id from changes c, s
+      where (c.txid, c.audit_event_id) > (s.txid, s.id)
+        and ((select txid from kept) is null
+          or (c.txid, c.audit_event_id) < ((select txid from kept), (select id from kept)))
       order by c.txid desc, c.audit_event_id desc limit 1),
-    gone as (
-      delete from changes c using last where (c.txid, c.audit_event_id) <= (last.txid, last.id)
-      returning c.audit_event_id),
+    passed as (
+      select count(*)::int as n from changes c, s, last
+      where (c.txid, c.audit_event_id) > (s.txid, s.id)
+        and (c.txid, c.audit_event_id) <= (last.txid, last.id)),
     moved as (
-      update change_feed_state s set pruned_txid = last.txid, pruned_id = last.id
-      from last where s.id = 1 returning s.id)
-    select (select count(*) from gone)::int as deleted, (select count(*) from moved) as moved`.execute(
-    db,
-  )
-  return result.rows[0]?.deleted ?? 0
+      update change_feed_state f set pruned_txid = last.txid, pruned_id = last.id
+      from last where f.id = 1 returning f.id)
+    select (select n from passed) as passed, (select count(*) from moved) as moved`.execute(db)
+  return result.rows[0]?.passed ?? 0
 }

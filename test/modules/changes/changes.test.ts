@@ -242,9 +242,10 @@ describe('GET /v1/changes', () => {
     const { items } = await readAll(start)
     const old = items[4]!
     // The six oldest changes become 100 days old.
-    await sql`update changes set occurred_at = now() - interval '100 days'
-      where (txid, audit_event_id) <= (select txid, audit_event_id from changes
-        order by txid, audit_event_id offset 5 limit 1)`.execute(t.database.db)
+    await sql`update audit_events set occurred_at = now() - interval '100 days'
+      where id in (select audit_event_id from changes
+        where (txid, audit_event_id) <= (select txid, audit_event_id from changes
+          order by txid, audit_event_id offset 5 limit 1))`.execute(t.database.db)
     expect(await pruneChanges(t.database.db, 90)).toBeGreaterThan(0)
     const expired = await t.admin().get('/v1/changes').query({ after: old.cursor }).expect(410)
     expect(expired.body.code).toBe('CURSOR_EXPIRED')
