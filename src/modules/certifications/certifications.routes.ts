@@ -1,18 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { UnitKind } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
-import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { listRoute } from '../../http/list-route.js'
-import { putAnswer } from '../../http/replies.js'
-import {
-  noContentResponses,
-  putResponses,
-  readResponses,
-  sendNoContent,
-} from '../../http/route-kit.js'
-import { IfMatchHeaders, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
+import { putResourceRoutes } from '../../http/put-resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { askingOf, requireRole } from '../../http/caller.js'
+import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toCertification } from './certifications.record.js'
 import { LEGAL_BASES } from './certifications.rules.js'
@@ -35,81 +27,44 @@ export const certificationsRoutes: FastifyPluginAsyncTypebox<{
   service: CertificationsService
   units: UnitsService
 }> = async (app, { service, units }) => {
-  app.put(path, {
-    onRequest: requireRole('editor'),
-    schema: {
+  putResourceRoutes(app, path, {
+    tags,
+    params: CertificationParams,
+    querystring: CertificationAsOfQuery,
+    resource: CertificationSchema,
+    writers: requireRole('editor'),
+    put: {
       operationId: 'putCertification',
-      tags,
       summary: 'Record a unit’s assessment for a year (create, or replace with If-Match)',
       description:
         'A code in the path resolves as of 31 December of the year (or `asOf`). The unit must be of an eligible kind and valid during the year; `legalBasis` defaults by year. Replacing an existing record needs If-Match (428 without); a PUT that changes nothing answers 200 without one. `If-None-Match: *` creates only.',
-      params: CertificationParams,
-      querystring: CertificationAsOfQuery,
-      headers: PutPreconditionHeaders,
       body: PutCertificationBody,
-      response: putResponses(CertificationSchema),
+      apply: async ({ params: { ref, year }, query, body, preconditions }, asking) => {
+        const { created, certification } = await service.put(
+          { ref, year, asOf: query.asOf, body, preconditions },
+          asking,
+        )
+        const location = `/v1/units/${certification.unit.id}/certifications/${year}`
+        return { created, resource: certification, location }
+      },
     },
-    handler: async (request, reply) => {
-      const { ref, year } = request.params
-      const { created, certification } = await service.put(
-        {
-          ref,
-          year,
-          asOf: request.query.asOf,
-          body: request.body,
-          preconditions: preconditionsOf(request),
-        },
-        askingOf(request),
-      )
-      const location = `/v1/units/${certification.unit.id}/certifications/${year}`
-      return putAnswer(reply, created, location, certification)
-    },
-  })
-
-  app.get(path, {
-    schema: {
+    get: {
       operationId: 'getCertification',
       description:
         'A code in the path resolves as of 31 December of the year (or `asOf`). A withdrawn record answers 404 saying when and why.',
-      tags,
       summary: 'Show a unit’s assessment for a year',
-      params: CertificationParams,
-      querystring: CertificationAsOfQuery,
-      response: readResponses(CertificationSchema),
+      find: ({ params: { ref, year }, query, caller }) =>
+        service.get(ref, year, query.asOf, caller),
     },
-    handler: async (request, reply) => {
-      const { ref, year } = request.params
-      const certification = await service.get(ref, year, request.query.asOf, request.caller)
-      return sendTaggedUnlessMatched(request, reply, certification)
-    },
-  })
-
-  app.delete(path, {
-    onRequest: requireRole('editor'),
-    schema: {
+    delete: {
       operationId: 'withdrawCertification',
       description:
         'The record is kept with its reason and counts nowhere; a later PUT for the year replaces it. Needs If-Match.',
-      tags,
       summary: 'Withdraw a unit’s assessment for a year, with a reason (kept and audited)',
-      params: CertificationParams,
       querystring: WithdrawQuery,
-      headers: IfMatchHeaders,
-      response: noContentResponses('Withdrawn'),
-    },
-    handler: async (request, reply) => {
-      const { ref, year } = request.params
-      await service.withdraw(
-        {
-          ref,
-          year,
-          asOf: request.query.asOf,
-          reason: request.query.reason,
-          ifMatch: request.headers['if-match'],
-        },
-        askingOf(request),
-      )
-      return sendNoContent(reply)
+      done: 'Withdrawn',
+      apply: ({ params: { ref, year }, query: { asOf, reason }, ifMatch }, asking) =>
+        service.withdraw({ ref, year, asOf, reason, ifMatch }, asking),
     },
   })
 

@@ -1,16 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { preconditionsOf, sendTaggedUnlessMatched } from '../../http/etag.js'
 import { listRoute } from '../../http/list-route.js'
-import { putAnswer } from '../../http/replies.js'
-import {
-  noContentResponses,
-  putResponses,
-  readResponses,
-  sendNoContent,
-} from '../../http/route-kit.js'
-import { IfMatchHeaders, PutPreconditionHeaders } from '../../http/precondition-schemas.js'
-import { askingOf, requireRole } from '../../http/caller.js'
+import { putResourceRoutes } from '../../http/put-resource-routes.js'
+import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toReeducation } from './reeducation.record.js'
 import {
@@ -30,74 +22,42 @@ export const reeducationRoutes: FastifyPluginAsyncTypebox<{
   service: ReeducationService
   units: UnitsService
 }> = async (app, { service, units }) => {
-  app.put(path, {
-    onRequest: requireRole('editor'),
-    schema: {
+  putResourceRoutes(app, path, {
+    tags,
+    params: ReeducationParams,
+    querystring: ReeducationAsOfQuery,
+    resource: ReeducationSchema,
+    writers: requireRole('editor'),
+    put: {
       operationId: 'putReeducationCount',
-      tags,
       summary: 'Record a commune-level unit’s re-education counts for a period',
       description:
         'Counts only, never people. A code in the path resolves as of the period’s last day (or `asOf`). Replacing needs If-Match (428 without) unless nothing changes; `If-None-Match: *` creates only. Figures that do not add up come back as `warnings`, not errors.',
-      params: ReeducationParams,
-      querystring: ReeducationAsOfQuery,
-      headers: PutPreconditionHeaders,
       body: PutReeducationBody,
-      response: putResponses(ReeducationSchema),
+      apply: async ({ params: { ref, period }, query, body, preconditions }, asking) => {
+        const { created, record } = await service.put(
+          { ref, period, asOf: query.asOf, body, preconditions },
+          asking,
+        )
+        const location = `/v1/units/${record.unit.id}/reeducation/${period}`
+        return { created, resource: record, location }
+      },
     },
-    handler: async (request, reply) => {
-      const { ref, period } = request.params
-      const { created, record } = await service.put(
-        {
-          ref,
-          period,
-          asOf: request.query.asOf,
-          body: request.body,
-          preconditions: preconditionsOf(request),
-        },
-        askingOf(request),
-      )
-      const location = `/v1/units/${record.unit.id}/reeducation/${period}`
-      return putAnswer(reply, created, location, record)
-    },
-  })
-
-  app.get(path, {
-    schema: {
+    get: {
       operationId: 'getReeducationCount',
       description:
         'The counts of one commune-level unit for a period, with warnings where figures do not add up. A code in the path resolves as of the period’s last day.',
-      tags,
       summary: 'Show a unit’s re-education counts for a period',
-      params: ReeducationParams,
-      querystring: ReeducationAsOfQuery,
-      response: readResponses(ReeducationSchema),
+      find: ({ params: { ref, period }, query, caller }) =>
+        service.get(ref, period, query.asOf, caller),
     },
-    handler: async (request, reply) => {
-      const { ref, period } = request.params
-      const record = await service.get(ref, period, request.query.asOf, request.caller)
-      return sendTaggedUnlessMatched(request, reply, record)
-    },
-  })
-
-  app.delete(path, {
-    onRequest: requireRole('editor'),
-    schema: {
+    delete: {
       operationId: 'deleteReeducationCount',
       description: 'For counts recorded by mistake; needs If-Match. The audit keeps them.',
-      tags,
       summary: 'Delete a unit’s re-education counts for a period (audited)',
-      params: ReeducationParams,
-      querystring: ReeducationAsOfQuery,
-      headers: IfMatchHeaders,
-      response: noContentResponses('Deleted'),
-    },
-    handler: async (request, reply) => {
-      const { ref, period } = request.params
-      await service.remove(
-        { ref, period, asOf: request.query.asOf, ifMatch: request.headers['if-match'] },
-        askingOf(request),
-      )
-      return sendNoContent(reply)
+      done: 'Deleted',
+      apply: ({ params: { ref, period }, query: { asOf }, ifMatch }, asking) =>
+        service.remove({ ref, period, asOf, ifMatch }, asking),
     },
   })
 
