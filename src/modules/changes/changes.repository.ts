@@ -90,10 +90,18 @@ export async function readChanges(db: Kysely<DB>, f: ChangeFilter): Promise<Chan
     expired: boolean
   }>`
     with h as materialized (select ${feedHorizon} as xmin),
+    -- Where the scan starts: after the cursor, and never before the feed's start (the events
+    -- before it stay in the audit). As two scalars, the index scan starts there.
+    st as materialized (
+      select case when ${after} < (s.pruned_txid, s.pruned_id) then s.pruned_txid
+          else ${txidOf(f.after)} end as txid,
+        case when ${after} < (s.pruned_txid, s.pruned_id) then s.pruned_id
+          else ${f.after.id}::bigint end as id
+      from change_feed_state s),
     scanned as materialized (
-      select c.*, c.audit_event_id as id from changes c, h, change_feed_state s
-      where c.txid < h.xmin and (c.txid, c.audit_event_id) > ${after}
-        and (c.txid, c.audit_event_id) > (s.pruned_txid, s.pruned_id)
+      select c.*, c.audit_event_id as id from changes c, h
+      where c.txid < h.xmin
+        and (c.txid, c.audit_event_id) > ((select txid from st), (select id from st))
       order by c.txid, c.audit_event_id limit ${SCAN_WINDOW}),
     page as (
       select * from scanned c where ${sql.join(filters, sql` and `)}
@@ -139,19 +147,21 @@ export async function pruneChanges(db: Kysely<DB>, retentionDays: number): Promi
   const result = await sql<{ passed: number }>`
     with s as (select pruned_txid as txid, pruned_id as id from change_feed_state where id = 1),
     kept as (
-      select c.txid, c.audit_event_id as id from changes c, s
-      where (c.txid, c.audit_event_id) > (s.txid, s.id)
+      select c.txid, c.audit_event_id as id from changes c
+      where (c.txid, c.audit_event_id) > ((select txid from s), (select id from s))
         and c.occurred_at >= now() - make_interval(days => ${retentionDays})
       order by c.txid, c.audit_event_id limit 1),
     last as (
-      select c.txid, c.audit_event_id as id from changes c, s
-      where (c.txid, c.audit_event_id) > (s.txid, s.id)
-        and ((select txid from kept) is null
-          or (c.txid, c.audit_event_id) < ((select txid from kept), (select id from kept)))
+      select c.txid, c.audit_event_id as id from changes c
+      where (c.txid, c.audit_event_id) > ((select txid from s), (select id from s))
+        -- before the first change kept (or the last of all): bounds the index scan from both ends
+        and (c.txid, c.audit_event_id) < (
+          coalesce((select txid from kept), '18446744073709551615'::xid8),
+          coalesce((select id from kept), 9223372036854775807))
       order by c.txid desc, c.audit_event_id desc limit 1),
     passed as (
-      select count(*)::int as n from changes c, s, last
-      where (c.txid, c.audit_event_id) > (s.txid, s.id)
+      select count(*)::int as n from changes c, last
+      where (c.txid, c.audit_event_id) > ((select txid from s), (select id from s))
         and (c.txid, c.audit_event_id) <= (last.txid, last.id)),
     moved as (
       update change_feed_state f set pruned_txid = last.txid, pruned_id = last.id
