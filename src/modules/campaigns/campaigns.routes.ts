@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { listRoute } from '../../http/list-route.js'
-import { created } from '../../http/replies.js'
+import { creationRoute } from '../../http/creation-route.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { askingOf, requireRole } from '../../http/caller.js'
+import { requireRole } from '../../http/caller.js'
 import type { ReportsService } from '../reports/index.js'
 import type { UnitsService } from '../units/index.js'
 import {
@@ -26,23 +25,16 @@ export const campaignsRoutes: FastifyPluginAsyncTypebox<{
   units: UnitsService
   reports: ReportsService
 }> = async (app, { service, units, reports }) => {
-  app.post('', {
-    onRequest: requireRole('editor'),
-    config: { idempotent: true },
-    schema: {
-      operationId: 'createCampaign',
-      description:
-        'A campaign holds targets for a scope unit and a year, e.g. at least 80% of hamlets certified. Its code is unique; sending it again answers 409 with the existing campaign’s Location.',
-      tags,
-      summary: 'Set a campaign’s targets for a scope unit and year',
-      headers: IdempotencyHeaders,
-      body: CreateCampaignBody,
-      response: { 201: CampaignSchema, ...problemResponses(403, 404, 409, 422) },
-    },
-    handler: async (request, reply) => {
-      const campaign = await service.create(request.body, askingOf(request))
-      return created(reply, `/v1/campaigns/${campaign.code}`, campaign)
-    },
+  creationRoute(app, '', {
+    operationId: 'createCampaign',
+    description:
+      'A campaign holds targets for a scope unit and a year, e.g. at least 80% of hamlets certified. Its code is unique; sending it again answers 409 with the existing campaign’s Location.',
+    tags,
+    summary: 'Set a campaign’s targets for a scope unit and year',
+    body: CreateCampaignBody,
+    resource: CampaignSchema,
+    create: service.create,
+    locationOf: (campaign) => `/v1/campaigns/${campaign.code}`,
   })
 
   listRoute(app, '', {

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { today } from '../../http/dates.js'
-import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { listRoute } from '../../http/list-route.js'
-import { created } from '../../http/replies.js'
+import { creationRoute } from '../../http/creation-route.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
-import { problemResponses } from '../../http/problem.schema.js'
-import { askingOf, requireRole } from '../../http/caller.js'
+import { requireRole } from '../../http/caller.js'
 import type { UnitsService } from '../units/index.js'
 import { toMeeting } from './meetings.record.js'
 import {
@@ -24,23 +22,16 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
   service: MeetingsService
   units: UnitsService
 }> = async (app, { service, units }) => {
-  app.post('', {
-    onRequest: requireRole('editor'),
-    config: { idempotent: true },
-    schema: {
-      operationId: 'createMeeting',
-      description:
-        'A forum is held at a hamlet or a commune-level unit, a consultation at any administrative unit, on a day not in the future; the unit resolves as of that day. Counts only, never people. Takes an Idempotency-Key.',
-      tags,
-      summary: 'Record a forum or a consultation',
-      headers: IdempotencyHeaders,
-      body: CreateMeetingBody,
-      response: { 201: MeetingSchema, ...problemResponses(403, 404, 409, 422) },
-    },
-    handler: async (request, reply) => {
-      const meeting = await service.create(request.body, askingOf(request))
-      return created(reply, `/v1/meetings/${meeting.id}`, meeting)
-    },
+  creationRoute(app, '', {
+    operationId: 'createMeeting',
+    description:
+      'A forum is held at a hamlet or a commune-level unit, a consultation at any administrative unit, on a day not in the future; the unit resolves as of that day. Counts only, never people. Takes an Idempotency-Key.',
+    tags,
+    summary: 'Record a forum or a consultation',
+    body: CreateMeetingBody,
+    resource: MeetingSchema,
+    create: service.create,
+    locationOf: (meeting) => `/v1/meetings/${meeting.id}`,
   })
 
   listRoute(app, '', {

@@ -3,11 +3,10 @@ import { today } from '../../http/dates.js'
 import { listRoute } from '../../http/list-route.js'
 import { decodeCursor, toJsonPage } from '../../http/pagination.js'
 import { sendJson } from '../../http/raw-json.js'
-import { created } from '../../http/replies.js'
+import { creationRoute } from '../../http/creation-route.js'
 import { resourceRoutes } from '../../http/resource-routes.js'
-import { IdempotencyHeaders } from '../../http/idempotency.js'
 import { problemResponses } from '../../http/problem.schema.js'
-import { askingOf, requireRole } from '../../http/caller.js'
+import { requireRole } from '../../http/caller.js'
 import type { UnitListRow } from './units.list.js'
 import { toUnit } from './units.mapper.js'
 import {
@@ -87,23 +86,16 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
     },
   })
 
-  app.post('', {
-    onRequest: requireRole('editor'),
-    config: { idempotent: true },
-    schema: {
-      operationId: 'createUnit',
-      description:
-        'A unit hangs under a parent of an allowed kind (by id, or code as of validFrom), valid within the parent’s validity; its code may not overlap another unit’s code in time. Takes an Idempotency-Key.',
-      headers: IdempotencyHeaders,
-      tags,
-      summary: 'Create a unit',
-      body: CreateUnitBody,
-      response: { 201: UnitSchema, ...problemResponses(403, 404, 409, 422) },
-    },
-    handler: async (request, reply) => {
-      const unit = toUnit(await service.create(request.body, askingOf(request)))
-      return created(reply, `/v1/units/${unit.id}`, unit)
-    },
+  creationRoute(app, '', {
+    operationId: 'createUnit',
+    description:
+      'A unit hangs under a parent of an allowed kind (by id, or code as of validFrom), valid within the parent’s validity; its code may not overlap another unit’s code in time. Takes an Idempotency-Key.',
+    tags,
+    summary: 'Create a unit',
+    body: CreateUnitBody,
+    resource: UnitSchema,
+    create: async (body, asking) => toUnit(await service.create(body, asking)),
+    locationOf: (unit) => `/v1/units/${unit.id}`,
   })
 
   resourceRoutes(app, '/:ref', {
