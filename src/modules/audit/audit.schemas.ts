@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { AsOf } from '../../http/as-of.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'apply', 'withdraw'] as const
@@ -57,12 +58,7 @@ export const AuditEventListQuery = Type.Object(
         description: 'Events about this unit or any unit below it.',
       }),
     ),
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: 'Date a `unit` code resolves at (default today).',
-      }),
-    ),
+    asOf: AsOf('Date a `unit` code resolves at (default today).'),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'At or after.' })),
     until: Type.Optional(Type.String({ format: 'date-time', description: 'Before.' })),
   },

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { AsOf, AsOfQuery, PathUnitRef } from '../../http/as-of.js'
 import { NullableDate, NullableString } from '../../http/nullable.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 import { UnitSummarySchema } from '../units/index.js'
@@ -82,21 +83,10 @@ export const PutCertificationBody = Type.Object(
   },
 )
 
-export const CertificationParams = Type.Object({
-  ref: Type.String({ minLength: 1, maxLength: 64, description: 'Unit id or code.' }),
-  year: YearSchema,
-})
+export const CertificationParams = Type.Object({ ref: PathUnitRef, year: YearSchema })
 
-export const CertificationAsOfQuery = Type.Object(
-  {
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: 'Date a code in the path resolves at (default 31 December of the year).',
-      }),
-    ),
-  },
-  { additionalProperties: false },
+export const CertificationAsOfQuery = AsOfQuery(
+  'Date a code in the path resolves at (default 31 December of the year).',
 )
 
 export const WithdrawQuery = Type.Object(
@@ -120,12 +110,8 @@ export const CertificationListQuery = Type.Object(
     under: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'A unit whose subtree to list.' }),
     ),
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description:
-          'Date `unit` and `under` codes resolve at (default 31 December of `year`, else today).',
-      }),
+    asOf: AsOf(
+      'Date `unit` and `under` codes resolve at (default 31 December of `year`, else today).',
     ),
     kind: Type.Optional(
       Type.String({ pattern: list(ELIGIBLE_KINDS), description: 'Comma-separated unit kinds.' }),

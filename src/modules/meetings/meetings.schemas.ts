@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { AsOf } from '../../http/as-of.js'
 import { NullableCount, NullableString } from '../../http/nullable.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 import { UnitSummarySchema } from '../units/index.js'
@@ -110,12 +111,7 @@ export const MeetingListQuery = Type.Object(
       description: 'Meetings held in this unit’s subtree (or at it).',
     }),
     unit: Type.Optional({ ...UnitRef, description: 'Meetings held at this unit.' }),
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: 'Date `under` and `unit` codes resolve at (default `to`, else today).',
-      }),
-    ),
+    asOf: AsOf('Date `under` and `unit` codes resolve at (default `to`, else today).'),
     from: Type.Optional(Type.String({ format: 'date', description: 'Held on or after.' })),
     to: Type.Optional(Type.String({ format: 'date', description: 'Held on or before.' })),
     format: Type.Optional(FormatSchema),

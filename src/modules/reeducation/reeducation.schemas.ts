@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { AsOf, AsOfQuery, PathUnitRef } from '../../http/as-of.js'
 import { NullableString } from '../../http/nullable.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 import { UnitSummarySchema } from '../units/index.js'
@@ -91,21 +92,10 @@ export const PeriodSchema = Type.String({
   description: 'A year `2018`, half `2018S1`, quarter `2018Q3` or month `201810`.',
 })
 
-export const ReeducationParams = Type.Object({
-  ref: Type.String({ minLength: 1, maxLength: 64, description: 'Unit id or code.' }),
-  period: PeriodSchema,
-})
+export const ReeducationParams = Type.Object({ ref: PathUnitRef, period: PeriodSchema })
 
-export const ReeducationAsOfQuery = Type.Object(
-  {
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: 'Date a code in the path resolves at (default the period’s last day).',
-      }),
-    ),
-  },
-  { additionalProperties: false },
+export const ReeducationAsOfQuery = AsOfQuery(
+  'Date a code in the path resolves at (default the period’s last day).',
 )
 
 export const ReeducationListQuery = Type.Object(
@@ -118,12 +108,8 @@ export const ReeducationListQuery = Type.Object(
       Type.Integer({ minimum: 1990, maximum: 2100, description: 'Every period within the year.' }),
     ),
     periodType: Type.Optional(Type.Enum(['year', 'half', 'quarter', 'month'])),
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description:
-          'Date `under` and `unit` codes resolve at (default the end of `period` or `year`, else today).',
-      }),
+    asOf: AsOf(
+      'Date `under` and `unit` codes resolve at (default the end of `period` or `year`, else today).',
     ),
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { AsOf } from '../../http/as-of.js'
 import { UnitSummarySchema } from '../units/index.js'
 
 export const KIND_GROUPS = ['communeLevel', 'hamlet', 'agency', 'business', 'school'] as const
@@ -163,12 +164,8 @@ export const SummaryQuery = Type.Object(
     year: Type.Integer({ minimum: 1990, maximum: 2100 }),
     hierarchy: Type.Enum(['year', 'current'], { default: 'year' }),
     groupBy: Type.Optional(Type.Enum(['child'], { description: 'One item per child unit.' })),
-    asOf: Type.Optional(
-      Type.String({
-        format: 'date',
-        description:
-          'Date a code in `unit` resolves at (default 31 December of the year; today with hierarchy=current).',
-      }),
+    asOf: AsOf(
+      'Date a code in `unit` resolves at (default 31 December of the year; today with hierarchy=current).',
     ),
     format: Type.Optional(
       Type.Enum(['json', 'csv'], { description: 'Overrides the Accept header (for links).' }),
