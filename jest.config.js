@@ -14,5 +14,7 @@ export default {
   // Generous: a laptop busy with other work must not fail a test by the clock (hooks too: Jest
   // gives them this timeout). Deadlines inside tests come from test/support/patience.ts.
   testTimeout: 15 * 60_000,
-  maxWorkers: 2,
+  // One worker more than cores: a file waiting (for a delivery, a child process, a retry window)
+  // leaves its core to another file instead of idle.
+  maxWorkers: 3,
 }

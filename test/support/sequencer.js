@@ -2,7 +2,7 @@
 // file at the end while the other has nothing to do. Jest's own order does that only with the
 // durations of a previous run in its cache; a fresh clone (or a cleared cache) would start with
 // the largest files, which are not the slowest. Durations of a previous run win when Jest has
-// them; otherwise the figures of test/support/durations.json (seconds of a whole run on two
+// them; otherwise the figures of test/support/durations.json (seconds of a whole run on three
 // workers; refresh them with `node test/support/durations.js <jest --json output>` when they
 // drift); a file in neither runs last, by size, as Jest would.
 import { readFileSync } from 'node:fs'
