@@ -73,11 +73,14 @@ describe('POST /v1/imports/{dataset}?async=true', () => {
     await settled(t, response.headers.location!)
     // What a process dying mid-run leaves: the row `running` since a while, its file still
     // stored, nobody holding the import's lock (its connection died, its writes rolled back).
-    await sql`update imports set status = 'running', started_at = now() - interval '5 minutes',
-      counts = null, finished_at = null where id = ${id}`.execute(t.database.db)
-    await sql`insert into import_chunks (import_id, seq, data) values (${id}, 0, '\\x00')`.execute(
-      t.database.db,
-    )
+    // Both at once: a sweep between the two would find the job without its file.
+    await t.database.db.transaction().execute(async (tx) => {
+      await sql`update imports set status = 'running', started_at = now() - interval '5 minutes',
+        counts = null, finished_at = null where id = ${id}`.execute(tx)
+      await sql`insert into import_chunks (import_id, seq, data) values (${id}, 0, '\\x00')`.execute(
+        tx,
+      )
+    })
     const done = await settled(t, response.headers.location!)
     expect(done).toMatchObject({ status: 'failed' })
     expect(done.failure).toMatch(/stopped while the import ran/)
