@@ -14,7 +14,8 @@ export default {
   // Generous: a laptop busy with other work must not fail a test by the clock (hooks too: Jest
   // gives them this timeout). Deadlines inside tests come from test/support/patience.ts.
   testTimeout: 15 * 60_000,
-  // One worker more than cores: a file waiting (for a delivery, a child process, a retry window)
-  // leaves its core to another file instead of idle.
-  maxWorkers: 3,
+  // One worker per core. A third worker kept the cores busier (a file waiting for a delivery or a
+  // child process left its core to another), but it starved the tests that race a retry window
+  // (webhooks: a subscription failing for the whole window) on a loaded machine.
+  maxWorkers: 2,
 }
