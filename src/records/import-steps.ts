@@ -45,10 +45,6 @@ export function outcomeOf<Stored>(
   return same(stored) ? 'unchanged' : 'updated'
 }
 
-/** The checked changes of a batch, as the dataset's `check` gave them to `write`. */
-export const changesOf = <Change>(checked: { change: unknown }[]) =>
-  checked.map((c) => c.change as Change)
-
 /**
  * Writes a batch's changes with the dataset's writer (which says whether every one was written):
  * a record of the file written by someone else since the batch was checked refuses the import.
@@ -58,9 +54,13 @@ export async function writeBatch<Change>(
   context: ImportContext,
   writeEvery: (tx: Kysely<DB>, changes: Change[], context: WriteContext) => Promise<boolean>,
 ): Promise<void> {
-  const written = await writeEvery(context.tx, changesOf<Change>(checked), {
-    actor: context.actor,
-    importId: context.importId,
-  })
+  const written = await writeEvery(
+    context.tx,
+    checked.map((c) => c.change as Change),
+    {
+      actor: context.actor,
+      importId: context.importId,
+    },
+  )
   if (!written) throw changedMeanwhile()
 }

@@ -51,4 +51,4 @@ export {
   writeRecords,
 } from './writer.js'
 export { type Removable, removeMatching } from './removal.js'
-export { changesOf, outcomeOf, storedByUnitAnd, writeBatch } from './import-steps.js'
+export { outcomeOf, storedByUnitAnd, writeBatch } from './import-steps.js'
