@@ -271,6 +271,7 @@ export interface WebhookDeliveriesTable {
   attempts: Generated<number>
   next_attempt_at: Timestamp | null
   locked_until: Timestamp | null
+  first_attempt_at: Timestamp | null
   last_attempt_at: Timestamp | null
   last_response_status: number | null
   last_error: string | null

@@ -142,6 +142,7 @@ export function createWebhooksRepository(db: Kysely<DB>) {
       const result = await sql<DeliveryRow & { url: string; secrets: string[] }>`
         update webhook_deliveries d
         set status = 'delivering', attempts = d.attempts + 1, last_attempt_at = now(),
+          first_attempt_at = coalesce(d.first_attempt_at, now()),
           locked_until = now() + make_interval(secs => ${leaseMs / 1000})
         from webhooks w
         where d.id in (
@@ -186,8 +187,10 @@ export function createWebhooksRepository(db: Kysely<DB>) {
       d: Pick<DeliveryRow, 'id' | 'attempts'>,
       outcome: { status: number | null; error: string; retryInMs: number; retryHours: number },
     ) => {
-      // Past the retry window the delivery fails for good, and a subscription that has failed
-      // for as long is disabled: it says why until someone enables it again.
+      // Past the retry window the delivery fails for good. The subscription is disabled when no
+      // delivery succeeded since this one's first attempt: it has failed for the whole window
+      // (failing_since is the start of the first attempt that failed after the last success),
+      // and it says why until someone enables it again.
       return sql<{ webhook_id: string }>`
         with attempt as (
           update webhook_deliveries set
@@ -198,13 +201,14 @@ export function createWebhooksRepository(db: Kysely<DB>) {
             next_attempt_at = case when created_at + make_interval(secs => ${outcome.retryHours * 3600})
               <= now() then null else now() + make_interval(secs => ${outcome.retryInMs / 1000}) end
           where id = ${d.id} and status = 'delivering' and attempts = ${d.attempts}
-          returning webhook_id, status)
+          returning webhook_id, status, first_attempt_at, last_attempt_at)
         update webhooks w set
-          failing_since = coalesce(w.failing_since, now()),
-          enabled = case when attempt.status = 'failed' and w.failing_since
-            <= now() - make_interval(secs => ${outcome.retryHours * 3600}) then false else w.enabled end,
-          disabled_reason = case when attempt.status = 'failed' and w.failing_since
-            <= now() - make_interval(secs => ${outcome.retryHours * 3600})
+          failing_since = coalesce(w.failing_since, attempt.last_attempt_at),
+          enabled = case when attempt.status = 'failed'
+            and coalesce(w.failing_since, attempt.last_attempt_at) <= attempt.first_attempt_at
+            then false else w.enabled end,
+          disabled_reason = case when attempt.status = 'failed'
+            and coalesce(w.failing_since, attempt.last_attempt_at) <= attempt.first_attempt_at
             then 'Disabled: every delivery failed for ' || ${String(outcome.retryHours)} || ' hours; last error: ' || ${outcome.error.slice(0, 300)}
             else w.disabled_reason end
         from attempt where w.id = attempt.webhook_id
