@@ -35,12 +35,18 @@ export interface RecordWriter<Input> {
   conflict: RawBuilder<unknown>
   /** Columns of the accepted row carried to what the writer returns (the unit's code, …). */
   carried: readonly string[]
-  /** SQL over `w` (written, with carried columns) and `p` (the version replaced, or nulls). */
+  /**
+   * SQL over `w` (written, with carried columns) and `p` (the version replaced, or nulls). A batch
+   * that replaces nothing has no `p`: its audit uses `after` and `joins` only.
+   */
   audit: {
     created: RawBuilder<unknown>
     before: RawBuilder<unknown>
     after: RawBuilder<unknown>
+    /** Joins over `w` alone. */
     joins?: RawBuilder<unknown>
+    /** Joins over `p` (the replaced version's unit, …), after `joins`. */
+    priorJoins?: RawBuilder<unknown>
   }
 }
 
@@ -64,6 +70,17 @@ class Slot {
 /** What a write answers: the written rows, or only how many (an import's batch). */
 type Answer = 'rows' | 'count'
 
+/**
+ * The statement's shape: one write or a batch; whether any write replaces a stored version (a
+ * POST, or an import of new records, replaces none: its statement has no update and no versions
+ * to read, which cost a single POST a sixth of the database's time).
+ */
+interface Shape {
+  single: boolean
+  replacing: boolean
+  answer: Answer
+}
+
 const statements = new WeakMap<object, Map<string, CompiledQuery>>()
 
 /** The writer's statement, with slots for its per-call values (see writeRecords). */
@@ -71,13 +88,12 @@ function statementOf(
   db: Kysely<DB>,
   writer: RecordWriter<never>,
   input: readonly FieldSpec[],
-  single: boolean,
-  answer: Answer,
+  { single, replacing, answer }: Shape,
 ): CompiledQuery {
   const byShape = statements.get(writer) ?? new Map<string, CompiledQuery>()
   statements.set(writer, byShape)
-  const shape = `${single}:${answer}`
-  const cached = byShape.get(shape)
+  const key = `${single}:${replacing}:${answer}`
+  const cached = byShape.get(key)
   if (cached) return cached
   const slot = (index: number) => new Slot(index)
   const n = input.length
@@ -101,18 +117,16 @@ function statementOf(
         prev: sql`${table} t where t.id = any(${slot(n + 4)}::uuid[])`,
         upd: sql`t.id = any(${slot(n + 4)}::uuid[]) and `,
       }
-  const statement = sql`${hint}
-    with v as (
-      select * from unnest(${arrays}) as v(${columnRefs(input)})
-    ), ok as (${writer.accepted ?? sql`select * from v`}
-    ), prev as (
-      select t.* from ${replaced.prev}
-    ), ins as (
+  const inserted = sql`ins as (
       insert into ${table} (id, ${columnRefs(writer.inserted)})
       select ok.new_id, ${columnRefs(writer.inserted, 'ok')} from ok where ok.replaces_id is null
       on conflict ${writer.conflict} do nothing
       returning *
-    ), upd as (
+    )`
+  const replacements = replacing
+    ? sql`prev as (
+      select t.* from ${replaced.prev}
+    ), ${inserted}, upd as (
       update ${table} t set ${set}${writer.alsoOnReplace ?? sql``}, updated_at = now()
       from ok where ${replaced.upd}t.id = ok.replaces_id and t.updated_at = ok.seen
       returning t.*
@@ -120,19 +134,33 @@ function statementOf(
       select w.*, ok.ord, ${carried}
       from (select * from ins union all select * from upd) w
       join ok on w.id = coalesce(ok.replaces_id, ok.new_id)
-    ), audit as (
+    )`
+    : sql`${inserted}, written as (
+      select w.*, ok.ord, ${carried} from ins w join ok on w.id = ok.new_id
+    )`
+  const { audit } = writer
+  const [action, before, from] = replacing
+    ? [
+        sql`case when ${audit.created} then 'create' else 'update' end`,
+        audit.before,
+        sql`written w left join prev p on p.id = w.id ${audit.joins ?? sql``} ${audit.priorJoins ?? sql``}`,
+      ]
+    : [sql`'create'`, sql`null::jsonb`, sql`written w ${audit.joins ?? sql``}`]
+  const statement = sql`${hint}
+    with v as (
+      select * from unnest(${arrays}) as v(${columnRefs(input)})
+    ), ok as (${writer.accepted ?? sql`select * from v`}
+    ), ${replacements}, audit as (
       insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id,
         before, after, request_id, import_id)
-      select ${slot(n)}::uuid, ${slot(n + 1)},
-        case when ${writer.audit.created} then 'create' else 'update' end, ${sql.lit(writer.entity)},
-        w.id::text, w.unit_id, ${writer.audit.before}, ${writer.audit.after},
-        ${slot(n + 2)}, ${slot(n + 3)}::uuid
-      from written w left join prev p on p.id = w.id ${writer.audit.joins ?? sql``}
+      select ${slot(n)}::uuid, ${slot(n + 1)}, ${action}, ${sql.lit(writer.entity)},
+        w.id::text, w.unit_id, ${before}, ${audit.after}, ${slot(n + 2)}, ${slot(n + 3)}::uuid
+      from ${from}
     )
     ${answer === 'rows' ? sql`select * from written` : sql`select count(*)::int as count from written`}`.compile(
     db,
   )
-  byShape.set(shape, statement)
+  byShape.set(key, statement)
   return statement
 }
 
@@ -158,6 +186,7 @@ async function execute<Input, Row>(
   // The statement's text is built once per writer (building it was half the service's CPU of a
   // POST); each call fills its slots: one array per input column, then the actor, the import and the
   // ids of the versions replaced.
+  const replacedIds = rows.flatMap((row) => (row.replaces_id ? [row.replaces_id] : []))
   const values: unknown[] = [
     ...input.map(({ column }) =>
       rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
@@ -166,9 +195,13 @@ async function execute<Input, Row>(
     actor.name,
     actor.requestId,
     importId,
-    rows.flatMap((row) => (row.replaces_id ? [row.replaces_id] : [])),
+    replacedIds,
   ]
-  const statement = statementOf(db, writer, input, writes.length === 1, answer)
+  const statement = statementOf(db, writer, input, {
+    single: writes.length === 1,
+    replacing: replacedIds.length > 0,
+    answer,
+  })
   const { rows: written } = await db.executeQuery<Row>(
     CompiledQuery.raw(
       statement.sql,

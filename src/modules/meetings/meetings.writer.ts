@@ -93,7 +93,8 @@ const writer: RecordWriter<Input> = {
     created: sql`p.id is null`,
     before: sql`case when p.id is null then null else ${meetingJson('p', 'pu', 'jsonb')} end`,
     after: sql`${meetingJson('w', 'wu', 'jsonb')}`,
-    joins: sql`${WRITTEN_UNIT} left join units pu on pu.id = p.unit_id`,
+    joins: WRITTEN_UNIT,
+    priorJoins: sql`left join units pu on pu.id = p.unit_id`,
   },
 }
 
