@@ -97,7 +97,13 @@ function statementOf(
   if (cached) return cached
   const slot = (index: number) => new Slot(index)
   const n = input.length
-  const arrays = sql.join(input.map(({ type }, i) => sql`${slot(i)}::${sql.raw(type)}[]`))
+  // A single write's values are scalars (one array each cost the service a fifth of a POST's
+  // time to serialize, and the database an unnest); a batch's, one array per column.
+  const batch = single
+    ? sql`select ${sql.join(input.map(({ column, type }, i) => sql`${slot(i)}::${sql.raw(type)} as ${sql.ref(column)}`))}`
+    : sql`select * from unnest(${sql.join(
+        input.map(({ type }, i) => sql`${slot(i)}::${sql.raw(type)}[]`),
+      )}) as v(${columnRefs(input)})`
   const table = sql.table(writer.table)
   const set = sql.join(
     writer.replaced.map(({ column }) => sql`${sql.ref(column)} = ${sql.ref(`ok.${column}`)}`),
@@ -147,9 +153,7 @@ function statementOf(
       ]
     : [sql`'create'`, sql`null::jsonb`, sql`written w ${audit.joins ?? sql``}`]
   const statement = sql`${hint}
-    with v as (
-      select * from unnest(${arrays}) as v(${columnRefs(input)})
-    ), ok as (${writer.accepted ?? sql`select * from v`}
+    with v as (${batch}), ok as (${writer.accepted ?? sql`select * from v`}
     ), ${replacements}, audit as (
       insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id,
         before, after, request_id, import_id)
@@ -187,9 +191,12 @@ async function execute<Input, Row>(
   // POST); each call fills its slots: one array per input column, then the actor, the import and the
   // ids of the versions replaced.
   const replacedIds = rows.flatMap((row) => (row.replaces_id ? [row.replaces_id] : []))
+  const single = writes.length === 1
   const values: unknown[] = [
     ...input.map(({ column }) =>
-      rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
+      single
+        ? ((rows[0] as Record<string, unknown>)[column] ?? null)
+        : rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
     ),
     actor.keyId,
     actor.name,
@@ -198,7 +205,7 @@ async function execute<Input, Row>(
     replacedIds,
   ]
   const statement = statementOf(db, writer, input, {
-    single: writes.length === 1,
+    single,
     replacing: replacedIds.length > 0,
     answer,
   })
