@@ -99,11 +99,13 @@ function statementOf(
   const n = input.length
   // A single write's values are scalars (one array each cost the service a fifth of a POST's
   // time to serialize, and the database an unnest); a batch's, one array per column.
+  const scalars = input.map(
+    ({ column, type }, i) => sql`${slot(i)}::${sql.raw(type)} as ${sql.ref(column)}`,
+  )
+  const arrays = input.map(({ type }, i) => sql`${slot(i)}::${sql.raw(type)}[]`)
   const batch = single
-    ? sql`select ${sql.join(input.map(({ column, type }, i) => sql`${slot(i)}::${sql.raw(type)} as ${sql.ref(column)}`))}`
-    : sql`select * from unnest(${sql.join(
-        input.map(({ type }, i) => sql`${slot(i)}::${sql.raw(type)}[]`),
-      )}) as v(${columnRefs(input)})`
+    ? sql`select ${sql.join(scalars)}`
+    : sql`select * from unnest(${sql.join(arrays)}) as v(${columnRefs(input)})`
   const table = sql.table(writer.table)
   const set = sql.join(
     writer.replaced.map(({ column }) => sql`${sql.ref(column)} = ${sql.ref(`ok.${column}`)}`),
@@ -168,6 +170,14 @@ function statementOf(
   return statement
 }
 
+const inputs = new WeakMap<object, readonly FieldSpec[]>()
+/** The statement's input columns: the common ones, then the writer's. */
+function inputOf(writer: RecordWriter<never>): readonly FieldSpec[] {
+  let input = inputs.get(writer)
+  if (!input) inputs.set(writer, (input = [...COMMON, ...writer.input]))
+  return input
+}
+
 /** Runs the writer's statement over `writes`, answering with the rows or their count. */
 async function execute<Input, Row>(
   db: Kysely<DB>,
@@ -176,28 +186,27 @@ async function execute<Input, Row>(
   { actor, importId = null }: WriteContext,
   answer: Answer,
 ) {
-  const input = [...COMMON, ...writer.input]
-  const rows = writes.map((write, ord) => {
+  const input = inputOf(writer)
+  const single = writes.length === 1
+  // The statement's text is built once per writer (building it was half the service's CPU of a
+  // POST); each call fills its slots: one value (a single write) or one array (a batch) per input
+  // column, then the actor, the import and the ids of the versions replaced. Columns are filled
+  // straight from each write's values, with no second object per row.
+  const columns: unknown[] = input.map(() => (single ? null : new Array(writes.length)))
+  const replacedIds: string[] = []
+  writes.forEach((write, ord) => {
+    const values = writer.valuesOf(write)
     const replaces = writer.replacesOf(write)
-    return {
-      ...writer.valuesOf(write),
-      ord,
-      new_id: randomUUID(),
-      replaces_id: replaces?.id ?? null,
-      seen: replaces?.updatedAt ?? null,
+    if (replaces) replacedIds.push(replaces.id)
+    const common = [ord, randomUUID(), replaces?.id ?? null, replaces?.updatedAt ?? null]
+    for (let i = 0; i < input.length; i++) {
+      const value = i < COMMON.length ? common[i] : (values[input[i]!.column] ?? null)
+      if (single) columns[i] = value
+      else (columns[i] as unknown[])[ord] = value
     }
   })
-  // The statement's text is built once per writer (building it was half the service's CPU of a
-  // POST); each call fills its slots: one array per input column, then the actor, the import and the
-  // ids of the versions replaced.
-  const replacedIds = rows.flatMap((row) => (row.replaces_id ? [row.replaces_id] : []))
-  const single = writes.length === 1
   const values: unknown[] = [
-    ...input.map(({ column }) =>
-      single
-        ? ((rows[0] as Record<string, unknown>)[column] ?? null)
-        : rows.map((row) => (row as Record<string, unknown>)[column] ?? null),
-    ),
+    ...columns,
     actor.keyId,
     actor.name,
     actor.requestId,

@@ -59,6 +59,11 @@ const accepted = sql`
 
 type Input = MeetingWrite & { source: string; scopePath: string | null }
 
+/** Each format's host kinds as the statement reads them (`string_to_array(host_kinds, ',')`). */
+const HOST_KINDS_LISTED = Object.fromEntries(
+  Object.entries(HOST_KINDS).map(([format, kinds]) => [format, kinds.join(',')]),
+) as Record<keyof typeof HOST_KINDS, string>
+
 const writer: RecordWriter<Input> = {
   table: 'meetings',
   entity: 'meeting',
@@ -77,7 +82,7 @@ const writer: RecordWriter<Input> = {
       ...w.values,
       ref_id: byId ? w.unitRef.toLowerCase() : null,
       ref_code: byId ? null : w.unitRef,
-      host_kinds: HOST_KINDS[w.values.format as keyof typeof HOST_KINDS].join(','),
+      host_kinds: HOST_KINDS_LISTED[w.values.format as keyof typeof HOST_KINDS],
       source: w.source,
       scope_path: w.scopePath,
       external_id: w.externalId ?? null,
