@@ -1,5 +1,6 @@
 // Bulk import of meetings: known by externalId within the key's source, the rules of POST /v1/meetings.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
 import { createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
 import { importFile, rowErrors } from '../../support/imports.js'
@@ -121,5 +122,39 @@ describe('POST /v1/imports/meetings', () => {
       [6, '/unitCode', 'UNIT_NOT_FOUND'],
     ])
     expect(await meetingsOf('M-10')).toEqual([])
+  })
+
+  it('refreshes the statistics of a table the file grew by a tenth, and leaves a few rows to autovacuum', async () => {
+    // The planner's row estimate, which only ANALYZE (or VACUUM) moves: an insert does not.
+    const estimate = async () =>
+      Number(
+        (
+          await sql<{ n: number }>`select reltuples::float8 as n from pg_class
+            where oid = 'meetings'::regclass`.execute(t.database.db)
+        ).rows[0]!.n,
+      )
+    const file = (tag: string, rows: number) =>
+      Array.from({ length: rows }, (_, i) =>
+        JSON.stringify({
+          externalId: `STATS-${tag}-${i}`,
+          unitCode: d.commune.code,
+          format: 'forum',
+          heldOn: '2024-03-05',
+          attendees: 20 + i,
+        }),
+      ).join('\n')
+    const stored = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from meetings`.execute(t.database.db))
+          .rows[0]!.n,
+      )
+    const many = Math.max(60, await stored())
+    await importing(file('many', many), 'application/x-ndjson').expect(200)
+    const afterMany = await estimate()
+    expect(afterMany).toBe(await stored())
+
+    await importing(file('few', 2), 'application/x-ndjson').expect(200)
+    expect(await stored()).toBe(afterMany + 2)
+    expect(await estimate()).toBe(afterMany)
   })
 })
