@@ -96,12 +96,13 @@ function shapeErrors(
 async function refreshStatistics(db: Kysely<DB>, tables: readonly string[], counts: ImportCounts) {
   const written = counts.created + counts.updated
   if (written === 0) return
-  for (const table of tables) {
-    const { rows } = await sql<{ estimate: number }>`
-      select greatest(reltuples, 0)::float8 as estimate from pg_class
-      where oid = ${table}::regclass`.execute(db)
-    if (written >= 0.1 * rows[0]!.estimate) await sql`analyze ${sql.table(table)}`.execute(db)
-  }
+  const { rows } = await sql<{ table: string; estimate: number }>`
+    select t.name as table, greatest(c.reltuples, 0)::float8 as estimate
+    from unnest(${[...tables]}::text[]) as t(name) join pg_class c on c.oid = t.name::regclass`.execute(
+    db,
+  )
+  for (const { table, estimate } of rows)
+    if (written >= 0.1 * estimate) await sql`analyze ${sql.table(table)}`.execute(db)
 }
 
 /** Tallies and errors of one import as its rows go by. */
