@@ -92,6 +92,8 @@ export interface PgliteOptions {
   loadDataDir?: Blob | undefined
   /** Name frequent statements so that the database keeps them parsed and planned. */
   preparedStatements?: boolean
+  /** More arguments for initdb, when the database is a new one. */
+  initdbArgs?: string[] | undefined
 }
 
 export interface PgliteDatabase extends Database {
@@ -105,6 +107,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
     const pglite = await PGlite.create({
       ...(options.dataDir ? { dataDir: join(options.dataDir, 'pgdata') } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(options.initdbArgs ? { initDbStartParams: options.initdbArgs } : {}),
       extensions: PGLITE_EXTENSIONS,
     })
     const pool = new pg.Pool(createPgConfig(pglite))
