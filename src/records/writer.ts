@@ -18,6 +18,11 @@ export interface RecordWriter<Input> {
   entity: string
   /** The batch's columns (besides ord, new_id, replaces_id, seen) and each write's values. */
   input: readonly FieldSpec[]
+  /**
+   * A write's values by column. Called for every row of an import: build the object from named
+   * properties with at most one spread, last, or with Object.assign. V8 builds `{ ...a, b }` and
+   * `{ ...a, ...b }` on a slow path: 3–4 µs a row against 0.1–0.2 µs.
+   */
   valuesOf(write: Input): Record<string, unknown>
   /** The version a write replaces, as read; none for a new record. */
   replacesOf(write: Input): { id: string; updatedAt: Date } | undefined

@@ -32,7 +32,7 @@ const writer: RecordWriter<CertificationWrite> = {
   table: 'certifications',
   entity: 'certification',
   input: [...UNIT_INPUT, { column: 'year', type: 'integer' }, ...WRITTEN],
-  valuesOf: (w) => ({ ...w.values, ...unitValues(w.unit), year: w.year }),
+  valuesOf: (w) => Object.assign(unitValues(w.unit), { year: w.year }, w.values),
   replacesOf: (w) => w.replaces,
   inserted: [{ column: 'unit_id' }, { column: 'year' }, ...WRITTEN],
   replaced: WRITTEN,

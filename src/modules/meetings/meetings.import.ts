@@ -93,7 +93,7 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     for (const p of pending) {
       const existing = stored.get(p.externalId)
       const outcome = outcomeOf(existing, (s) => same(s, p.unit, p.values))
-      results.push({ row: p.row, outcome, change: { ...p, stored: existing } })
+      results.push({ row: p.row, outcome, change: { stored: existing, ...p } })
     }
     return results
   }

@@ -78,14 +78,15 @@ const writer: RecordWriter<Input> = {
   ],
   valuesOf: (w) => {
     const byId = UUID_PATTERN.test(w.unitRef)
+    // Named properties first and the spread last (see RecordWriter.valuesOf).
     return {
-      ...w.values,
       ref_id: byId ? w.unitRef.toLowerCase() : null,
       ref_code: byId ? null : w.unitRef,
       host_kinds: HOST_KINDS_LISTED[w.values.format as keyof typeof HOST_KINDS],
       source: w.source,
       scope_path: w.scopePath,
       external_id: w.externalId ?? null,
+      ...w.values,
     }
   },
   replacesOf: (w) => w.replaces,
@@ -112,7 +113,7 @@ export const writeMeetings = (
   writeRecords<Input, MeetingRow>(
     db,
     writer,
-    writes.map((w) => ({ ...w, source, scopePath })),
+    writes.map((w) => ({ source, scopePath, ...w })),
     context,
   )
 
@@ -125,6 +126,6 @@ export const writeEveryMeeting = (
   writeEveryRecord(
     db,
     writer,
-    writes.map((w) => ({ ...w, source, scopePath })),
+    writes.map((w) => ({ source, scopePath, ...w })),
     context,
   )

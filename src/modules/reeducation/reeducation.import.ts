@@ -82,7 +82,7 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
     for (const { row, unit, checked } of accepted) {
       const existing = stored.get(`${unit.id}:${checked.period.period}`)
       const outcome = outcomeOf(existing, (s) => sameValues(s, checked.values))
-      results.push({ row, outcome, change: { unit, ...checked, replaces: existing } })
+      results.push({ row, outcome, change: { unit, replaces: existing, ...checked } })
     }
     return results
   }

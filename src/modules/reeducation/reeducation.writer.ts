@@ -55,9 +55,9 @@ function shownOf(w: ReeducationWrite) {
     period_type: w.period.type,
     starts_on: w.period.startsOn,
     ends_on: w.period.endsOn,
-    ...w.values,
     created_at: new Date(0),
     updated_at: new Date(0),
+    ...w.values,
   })
   return shown
 }
@@ -72,18 +72,17 @@ const writer: RecordWriter<ReeducationWrite> = {
     { column: 'prior', type: 'jsonb' },
     ...WRITTEN,
   ],
-  valuesOf: (w) => ({
-    ...w.values,
-    by_category: json(w.values.by_category),
-    by_organisation: json(w.values.by_organisation),
-    ...unitValues(w.unit),
-    period: w.period.period,
-    period_type: w.period.type,
-    starts_on: w.period.startsOn,
-    ends_on: w.period.endsOn,
-    shown: json(shownOf(w)),
-    prior: json(w.replaces && toReeducation(w.replaces)),
-  }),
+  valuesOf: (w) =>
+    Object.assign(unitValues(w.unit) as Record<string, unknown>, w.values, {
+      by_category: json(w.values.by_category),
+      by_organisation: json(w.values.by_organisation),
+      period: w.period.period,
+      period_type: w.period.type,
+      starts_on: w.period.startsOn,
+      ends_on: w.period.endsOn,
+      shown: json(shownOf(w)),
+      prior: json(w.replaces && toReeducation(w.replaces)),
+    }),
   replacesOf: (w) => w.replaces && { id: w.replaces.id, updatedAt: w.replaces.updated_at },
   inserted: [{ column: 'unit_id' }, ...PERIOD, ...WRITTEN],
   replaced: WRITTEN,
