@@ -1,7 +1,7 @@
 // The unit list query: filters resolved by the service (refs → ids and paths) become one
 // indexed query: subtree by ltree (GiST), search by trigram (GIN) on the folded name and code.
-// A subtree named by a ref is resolved inside the same statement (one round trip); each row
-// carries the subtree root's path so that the caller can check it against a key's scope. Rows come
+// A subtree or a parent named by a ref is resolved inside the same statement (one round trip); each
+// row carries that unit's path so that the caller can check it against a key's scope. Rows come
 // back as the JSON the API shows (unitJson) with their sort key, ready to be joined into a page.
 import { type Kysely, sql } from 'kysely'
 import type { DB, UnitKind } from '../../db/schema.js'
@@ -14,6 +14,8 @@ export interface UnitListParams {
   parentId?: string
   /** Subtree: descendants of the unit this ref names on `asOf` (the unit itself excluded). */
   underRef?: string
+  /** Children of the unit this ref names on `asOf` (with `underRef`, give `parentId` instead). */
+  parentRef?: string
   /** The caller's scope: only this subtree (inclusive). */
   scopePath?: string | null
   /** Folded here by antq_fold(), the function the indexed search column is built with. */
@@ -30,19 +32,20 @@ export interface UnitListRow {
   unit_json: string
   code: string
   id: string
-  /** The path of the unit `underRef` named, when given. */
-  under_path: string | null
+  /** The path of the unit `underRef` or `parentRef` named, when given. */
+  root_path: string | null
 }
 
 export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<UnitListRow[]> {
   const underRef = p.underRef
+  const rootRef = underRef ?? p.parentRef
   let rows = db
     .selectFrom('units')
     .selectAll('units')
     .select(
-      underRef
-        ? sql<string>`(select path from root)`.as('under_path')
-        : sql<null>`null::ltree`.as('under_path'),
+      rootRef
+        ? sql<string>`(select path from root)`.as('root_path')
+        : sql<null>`null::ltree`.as('root_path'),
     )
   if (underRef)
     rows = rows.where(
@@ -51,6 +54,8 @@ export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<Unit
   if (!p.includeClosed) rows = rows.where(validOn(p.asOf, 'units'))
   if (p.kinds?.length) rows = rows.where(sql<boolean>`units.kind = any(${p.kinds}::text[])`)
   if (p.parentId) rows = rows.where('units.parent_id', '=', p.parentId)
+  else if (p.parentRef && !underRef)
+    rows = rows.where(sql<boolean>`units.parent_id = (select id from root)`)
   if (p.scopePath) rows = rows.where(sql<boolean>`units.path <@ ${p.scopePath}::ltree`)
   const folded = p.q ? sql`antq_fold(${p.q})` : undefined
   if (p.q) {
@@ -71,15 +76,17 @@ export async function listUnits(db: Kysely<DB>, p: UnitListParams): Promise<Unit
   // is planned: the planner may then walk every unit of the country in code order, hoping to meet
   // a page of the subtree early (10 ms for a province late in the code order). Materialising the
   // subtree first keeps the query on the subtree index whatever the root.
+  const root = rootRef
+    ? sql`root as (select id, path from units where ${namedBy(rootRef, p.asOf, 'units')}),`
+    : sql``
   const source = underRef
-    ? sql`with root as (select path from units where ${namedBy(underRef, p.asOf, 'units')}),
-        subtree as materialized (${rows})`
-    : sql`with subtree as (${rows})`
+    ? sql`with ${root} subtree as materialized (${rows})`
+    : sql`with ${root} subtree as (${rows})`
   // The JSON is written for the page only: the page is cut first, in a subquery of its own (left
   // to itself, the planner wrote every unit of the subtree before sorting them).
   const { rows: page } = await sql<UnitListRow>`
     ${source}
-    select ${unitJson('units')} as unit_json, units.code, units.id, units.under_path
+    select ${unitJson('units')} as unit_json, units.code, units.id, units.root_path
     from (
       select units.*, ${ranks} from subtree as units
       order by rank desc, tie desc, units.code, units.id

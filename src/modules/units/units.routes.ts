@@ -53,7 +53,9 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
     handler: async (request, reply) => {
       const query = request.query
       const asOf = query.asOf ?? today()
-      const parent = query.parent ? await unitRef(query.parent, asOf, request) : undefined
+      // A parent is resolved inside the list's statement, as `under` is, unless both are given.
+      const parent =
+        query.parent && query.under ? await unitRef(query.parent, asOf, request) : undefined
       const q = query.q?.trim() || undefined
       const cursor = query.cursor ? decodeCursor(query.cursor, q ? 1 : 2) : undefined
       const scopePath = await service.scopePathOf(request.caller)
@@ -63,7 +65,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
         includeClosed: query.includeClosed,
         scopePath,
         ...(kindsOf(query.kind) ? { kinds: kindsOf(query.kind)! } : {}),
-        ...(parent ? { parentId: parent.id } : {}),
+        ...(parent ? { parentId: parent.id } : query.parent ? { parentRef: query.parent } : {}),
         ...(query.under ? { underRef: query.under } : {}),
         ...(q
           ? { q, offset: Number(cursor?.[0] ?? 0) }
@@ -71,11 +73,13 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
             ? { after: cursor as [string, string] }
             : {}),
       })
-      // `under` was resolved inside the query. With no rows, or a root outside the key's scope,
-      // resolving it alone gives the answer (404, or an empty page for a unit with nothing below).
-      const root = rows[0]?.under_path
-      if (query.under && (root == null || !service.inScope({ path: root }, scopePath)))
-        await unitRef(query.under, asOf, request)
+      // `under` (or `parent`) was resolved inside the query. With no rows, or that unit outside the
+      // key's scope, resolving it alone gives the answer (404, or an empty page for a unit with
+      // nothing below).
+      const rootRef = query.under ?? (parent ? undefined : query.parent)
+      const root = rows[0]?.root_path
+      if (rootRef && (root == null || !service.inScope({ path: root }, scopePath)))
+        await unitRef(rootRef, asOf, request)
       const offset = Number(cursor?.[0] ?? 0)
       return sendJson(
         reply,

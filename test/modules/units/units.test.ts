@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
-import { createTestApp, type TestApp } from '../../support/app.js'
+import { createKey, createTestApp, type TestApp } from '../../support/app.js'
+import { createDistrict } from '../../support/factories.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -111,5 +112,49 @@ describe('POST /v1/units and GET /v1/units/{ref}', () => {
       '/kind',
       '/name',
     ])
+  })
+})
+
+describe('GET /v1/units?parent=', () => {
+  it('lists a parent’s children by its code or id, scoped as the parent is', async () => {
+    const d = await createDistrict(t, '41')
+    const codes = async (query: string, key?: string) => {
+      const request = key
+        ? t.http().get(`/v1/units?${query}`).set('authorization', `Bearer ${key}`)
+        : t.admin().get(`/v1/units?${query}`)
+      const response = await request.expect(200)
+      return response.body.items.map((u: { code: string }) => u.code)
+    }
+    // Today: the closed commune is gone; in 2018 it was there.
+    expect(await codes('parent=411')).toEqual(['41101'])
+    expect(await codes(`parent=${d.district.id}&asOf=2018-06-01`)).toEqual(['41101', '41102'])
+    expect(await codes('parent=411&kind=ward')).toEqual([])
+    expect(await codes('parent=41101-A1')).toEqual([]) // a hamlet has nothing below
+    // Two at a time, by cursor.
+    const first = await t.admin().get('/v1/units?parent=41&limit=1').expect(200)
+    expect(first.body.items.map((u: { code: string }) => u.code)).toEqual(['411'])
+    const next = await t
+      .admin()
+      .get(`/v1/units?parent=41&limit=1&cursor=${first.body.nextCursor}`)
+      .expect(200)
+    expect(next.body.items.map((u: { code: string }) => u.code)).toEqual(['412'])
+    // With `under` too: children of the parent inside the subtree.
+    expect(await codes('parent=41101&under=411&kind=hamlet')).toEqual(['41101-A1', '41101-A2'])
+    // A parent nobody has, or not valid on the day.
+    const missing = await t.admin().get('/v1/units?parent=49999').expect(404)
+    expect(missing.headers['content-type']).toMatch(/problem\+json/)
+    await t.admin().get('/v1/units?parent=41102').expect(404)
+    // A key scoped to the other district sees its own children and reads this parent as nobody's.
+    const scoped = await createKey(t, 'viewer', d.otherDistrict.id)
+    expect(await codes('parent=412', scoped)).toEqual(['41201'])
+    const outside = await t
+      .http()
+      .get('/v1/units?parent=411')
+      .set('authorization', `Bearer ${scoped}`)
+      .expect(404)
+    expect(outside.body.code).toBe(
+      (await t.http().get('/v1/units?parent=49999').set('authorization', `Bearer ${scoped}`)).body
+        .code,
+    )
   })
 })
