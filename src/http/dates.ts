@@ -2,9 +2,19 @@
 // still be yesterday until 07:00. Vietnam keeps UTC+7 all year (no daylight saving since 1975), so
 // the day is plain arithmetic; Intl's time-zone formatting cost more than the rest of a GET.
 const VIETNAM_UTC_OFFSET_MS = 7 * 60 * 60 * 1000
+const DAY_MS = 24 * 60 * 60 * 1000
+
+// Most requests ask for today, and it changes once a day: the last answer is kept with its day.
+let lastDay = NaN
+let lastDate = ''
 
 export function today(now: number = Date.now()): string {
-  return new Date(now + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 10)
+  const day = Math.floor((now + VIETNAM_UTC_OFFSET_MS) / DAY_MS)
+  if (day !== lastDay) {
+    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10)
+    lastDay = day
+  }
+  return lastDate
 }
 
 function addDays(date: string, days: number): string {

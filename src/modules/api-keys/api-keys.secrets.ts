@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
 const PREFIX = 'antq_'
 
@@ -9,7 +9,7 @@ export function generateKey(): string {
 
 /** Keys are random and long, so one fast hash suffices; only the hash is stored. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex')
+  return hash('sha256', key, 'hex')
 }
 
 export function keyPrefix(key: string): string {
