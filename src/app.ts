@@ -37,7 +37,7 @@ import { reportsRoutes } from './modules/reports/index.js'
 import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 /**
- * A module's routes under a name, as fastify-plugin names a plugin (still encapsulated: this sets no
+ * A plugin under a name, as fastify-plugin names one (still encapsulated: this sets no
  * `skip-override`). Fastify names a plugin that carries none by searching `require.cache` for it,
  * which under Jest's module registry cost ~0.3 s of CPU for every app a test builds.
  */
@@ -45,8 +45,28 @@ function named<Options extends FastifyPluginOptions>(
   name: string,
   plugin: FastifyPluginAsyncTypebox<Options>,
 ): FastifyPluginAsyncTypebox<Options> {
-  return Object.assign(plugin, { [Symbol.for('fastify.display-name')]: name })
+  return Object.assign(plugin, { [DISPLAY_NAME]: name })
 }
+
+const DISPLAY_NAME = Symbol.for('fastify.display-name')
+
+const ROUTES = {
+  health: healthRoutes,
+  'api-keys': apiKeysRoutes,
+  units: unitsRoutes,
+  'unit-changes': unitChangesRoutes,
+  certifications: certificationsRoutes,
+  meetings: meetingsRoutes,
+  reeducation: reeducationRoutes,
+  reports: reportsRoutes,
+  campaigns: campaignsRoutes,
+  imports: importsRoutes,
+  exports: exportsRoutes,
+  'audit-events': auditRoutes,
+  changes: changesRoutes,
+  webhooks: webhooksRoutes,
+}
+for (const [name, plugin] of Object.entries(ROUTES)) Object.assign(plugin, { [DISPLAY_NAME]: name })
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */
@@ -126,7 +146,7 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     })
   }
   const metrics = registerMetrics(app)
-  await app.register(named('health', healthRoutes), { db })
+  await app.register(healthRoutes, { db })
 
   // One LISTEN per process wakes long-polling readers and the webhook fan-out.
   const changeSignal = createChangeSignal(database)
@@ -154,65 +174,42 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
         done()
       })
       registerIdempotency(v1, db)
-      await v1.register(named('api-keys', apiKeysRoutes), {
-        prefix: '/api-keys',
-        service: services.apiKeys,
-      })
-      await v1.register(named('units', unitsRoutes), {
+      await v1.register(apiKeysRoutes, { prefix: '/api-keys', service: services.apiKeys })
+      await v1.register(unitsRoutes, {
         prefix: '/units',
         service: units,
         changes: services.unitChanges,
       })
-      await v1.register(named('unit-changes', unitChangesRoutes), {
+      await v1.register(unitChangesRoutes, {
         prefix: '/unit-changes',
         changes: services.unitChanges,
       })
-      await v1.register(named('certifications', certificationsRoutes), {
-        service: services.certifications,
-        units,
-      })
-      await v1.register(named('meetings', meetingsRoutes), {
-        prefix: '/meetings',
-        service: services.meetings,
-        units,
-      })
-      await v1.register(named('reeducation', reeducationRoutes), {
-        service: services.reeducation,
-        units,
-      })
-      await v1.register(named('reports', reportsRoutes), {
-        prefix: '/reports',
-        reports: services.reports,
-      })
-      await v1.register(named('campaigns', campaignsRoutes), {
+      await v1.register(certificationsRoutes, { service: services.certifications, units })
+      await v1.register(meetingsRoutes, { prefix: '/meetings', service: services.meetings, units })
+      await v1.register(reeducationRoutes, { service: services.reeducation, units })
+      await v1.register(reportsRoutes, { prefix: '/reports', reports: services.reports })
+      await v1.register(campaignsRoutes, {
         prefix: '/campaigns',
         service: services.campaigns,
         units,
         reports: services.reports,
       })
-      await v1.register(named('imports', importsRoutes), {
+      await v1.register(importsRoutes, {
         prefix: '/imports',
         service: services.imports,
         importers,
         bodyLimitBytes: config.importBodyLimitBytes,
         onQueued: () => background?.pokeImports(),
       })
-      await v1.register(named('exports', exportsRoutes), {
+      await v1.register(exportsRoutes, {
         prefix: '/exports',
         service: services.imports,
         importers,
         units,
       })
-      await v1.register(named('audit-events', auditRoutes), {
-        prefix: '/audit-events',
-        audit: services.audit,
-        units,
-      })
-      await v1.register(named('changes', changesRoutes), {
-        prefix: '/changes',
-        changes: services.changes,
-      })
-      await v1.register(named('webhooks', webhooksRoutes), {
+      await v1.register(auditRoutes, { prefix: '/audit-events', audit: services.audit, units })
+      await v1.register(changesRoutes, { prefix: '/changes', changes: services.changes })
+      await v1.register(webhooksRoutes, {
         prefix: '/webhooks',
         webhooks: services.webhooks,
         onDue: () => background?.pokeWebhooks(),
