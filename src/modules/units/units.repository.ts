@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely'
+import { UUID_PATTERN } from '../../http/dates.js'
 import type { DB, UnitKind } from '../../db/schema.js'
 import { type UnitRow, namedBy, validOn } from '../../records/index.js'
 
@@ -52,6 +53,18 @@ export function unitInsertValues(unit: NewUnit) {
 }
 
 export function createUnitsRepository(db: Kysely<DB>) {
+  // The lookup every request naming a unit makes, in its two shapes, built once and run with each
+  // call's values (building it with Kysely on every call cost ~8 µs of CPU). The values stand in
+  // for the parameters in the order the statement takes them.
+  const byRef = (ref: string, date: string) =>
+    db
+      .selectFrom('units')
+      .selectAll()
+      .where(namedBy(ref, date, 'units'))
+      .compile()
+  const BY_ID = byRef('00000000-0000-0000-0000-000000000000', '2000-01-01').sql
+  const BY_CODE = byRef('00', '2000-01-01').sql
+
   return {
     findById: (id: string, tx: Kysely<DB> = db) =>
       tx.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -61,12 +74,12 @@ export function createUnitsRepository(db: Kysely<DB>) {
       tx.selectFrom('units').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
 
     /** The unit a ref (an id, or a code valid on `date`) names. */
-    findByRef: (ref: string, date: string, tx: Kysely<DB> = db) =>
-      tx
-        .selectFrom('units')
-        .selectAll()
-        .where(namedBy(ref, date, 'units'))
-        .executeTakeFirst(),
+    findByRef: async (ref: string, date: string, tx: Kysely<DB> = db) => {
+      const query = UUID_PATTERN.test(ref)
+        ? CompiledQuery.raw(BY_ID, [ref.toLowerCase()])
+        : CompiledQuery.raw(BY_CODE, [ref, date, date])
+      return (await tx.executeQuery<UnitRow>(query)).rows[0]
+    },
 
     /**
      * The units codes name on their dates, for many at once (bulk imports): the rule of
