@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import { isoTimestamp } from '../../db/sql.js'
+import { isoTimestamp, rendered } from '../../db/sql.js'
 import type { Unit } from './units.schemas.js'
 import type { UnitOutputRow } from './units.repository.js'
 
@@ -26,8 +26,16 @@ export function toUnit(row: UnitOutputRow): Unit {
   }
 }
 
-/** SQL: the JSON text of `toUnit` for the units row under `alias`. */
+const unitJsons = new Map<string, RawBuilder<string>>()
+
+/** SQL: the JSON text of `toUnit` for the units row under `alias` (built once per alias). */
 export function unitJson(alias: string): RawBuilder<string> {
+  let json = unitJsons.get(alias)
+  if (!json) unitJsons.set(alias, (json = rendered(unitJsonOf(alias))))
+  return json
+}
+
+function unitJsonOf(alias: string): RawBuilder<string> {
   const column = (name: string) => sql.ref(`${alias}.${name}`)
   return sql<string>`json_build_object(
     'id', ${column('id')}, 'code', ${column('code')}, 'name', ${column('name')},
