@@ -11,7 +11,7 @@ import type { Database } from './db/database.js'
 import { declareCommonStatuses } from './http/common-statuses.js'
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler.js'
 import { registerJsonBody } from './http/json-body.js'
-import { lazySerializers } from './http/lazy-serializers.js'
+import { lazySerializers, lazyValidators } from './http/lazy-compilers.js'
 import { HttpProblem } from './http/errors.js'
 import { registerMetrics } from './http/metrics.js'
 import { swaggerOptions } from './http/openapi.js'
@@ -88,7 +88,9 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 },
     frameworkErrors,
     clientErrorHandler,
-    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
+    schemaController: {
+      compilersFactory: { buildSerializer: lazySerializers, buildValidator: lazyValidators },
+    },
     ajv: {
       // Unknown fields are rejected (400), not silently dropped; every problem is reported at once.
       customOptions: {
