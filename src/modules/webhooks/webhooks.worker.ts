@@ -64,6 +64,8 @@ function entitiesOf(events: readonly string[]): string[] | undefined {
   return FEED_ENTITIES.filter((e) => entities.has(e))
 }
 
+type DueDelivery = Awaited<ReturnType<WebhooksRepository['claimDue']>>[number]
+
 export interface WebhookWorker {
   poke(): void
   stop(): Promise<void>
@@ -131,45 +133,64 @@ export function startWebhookWorker(
       return more
     })
 
-  async function deliverDue(): Promise<number> {
-    const due = await repository.claimDue(DELIVERY_BATCH, options.timeoutMs + 30_000)
-    const results = await Promise.all(
-      due.map(async (delivery) => {
-        const timer = attemptSeconds.startTimer()
-        const result = await attemptDelivery(
-          {
-            id: delivery.id,
-            url: delivery.url,
-            secrets: delivery.secrets,
-            body: JSON.stringify(delivery.payload),
-          },
-          options,
-        )
-        timer()
-        attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed' })
-        log.debug(
-          { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
-          'webhook delivery attempted',
-        )
-        return { delivery, result }
-      }),
+  // Deliveries under way, each finishing on its own: a receiver that takes its whole timeout to
+  // answer (or never does) holds back no other delivery. At most DELIVERY_BATCH at a time.
+  const inFlight = new Set<Promise<void>>()
+  // Outcomes are written one at a time, so that deliveries hold one connection of the pool
+  // between them (requests need the others).
+  let outcomes: Promise<unknown> = Promise.resolve()
+  const writeOutcome = (write: () => Promise<unknown>) =>
+    (outcomes = outcomes.then(write).catch((error: unknown) => {
+      log.error({ err: error }, 'webhook outcome not written')
+    }))
+
+  async function deliverOne(delivery: DueDelivery): Promise<void> {
+    const timer = attemptSeconds.startTimer()
+    const result = await attemptDelivery(
+      {
+        id: delivery.id,
+        url: delivery.url,
+        secrets: delivery.secrets,
+        body: JSON.stringify(delivery.payload),
+      },
+      options,
     )
-    // Outcomes are written in one statement for the successes and one per failure, one at a
-    // time: a batch holds one connection of the pool (requests need the others).
-    await repository.finishSucceeded(
-      results.flatMap(({ delivery, result }) =>
-        result.ok ? [{ id: delivery.id, attempts: delivery.attempts, status: result.status }] : [],
-      ),
+    timer()
+    attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed' })
+    log.debug(
+      { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
+      'webhook delivery attempted',
     )
-    for (const { delivery, result } of results) {
-      if (result.ok) continue
-      await repository.finishFailed(delivery, {
-        ...result,
-        retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
-        retryHours: options.retryHours,
-      })
+    await writeOutcome(() =>
+      result.ok
+        ? repository.finishSucceeded([
+            { id: delivery.id, attempts: delivery.attempts, status: result.status },
+          ])
+        : repository.finishFailed(delivery, {
+            ...result,
+            retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
+            retryHours: options.retryHours,
+          }),
+    )
+  }
+
+  /**
+   * Claims as many due deliveries as there is room for and starts them. Each one finishing pokes
+   * for the next: more may be due than there was room for.
+   */
+  async function deliverDue(): Promise<void> {
+    const room = DELIVERY_BATCH - inFlight.size
+    if (room <= 0) return
+    const due = await repository.claimDue(room, options.timeoutMs + 30_000)
+    for (const delivery of due) {
+      const attempt: Promise<void> = deliverOne(delivery)
+        .catch((error: unknown) => log.error({ err: error }, 'webhook delivery failed'))
+        .finally(() => {
+          inFlight.delete(attempt)
+          deliveries.poke() // room for the next due one
+        })
+      inFlight.add(attempt)
     }
-    return due.length
   }
 
   const loop = (round: () => Promise<void>) =>
@@ -180,11 +201,7 @@ export function startWebhookWorker(
     )
 
   // Fan-out and delivery run side by side: slow receivers do not hold back new changes.
-  const deliveries = loop(async () => {
-    while (!stopped && (await deliverDue()) === DELIVERY_BATCH) {
-      // another batch of due deliveries
-    }
-  })
+  const deliveries = loop(deliverDue)
   const fanOuts = loop(async () => {
     while (!stopped && (await fanOut())) deliveries.poke()
     deliveries.poke()
@@ -227,6 +244,8 @@ export function startWebhookWorker(
       clearInterval(timer)
       await fanOuts.idle()
       await deliveries.idle()
+      await Promise.all(inFlight)
+      await outcomes
     },
   }
 }

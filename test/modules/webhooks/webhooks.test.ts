@@ -1,12 +1,13 @@
 // Webhooks through the real app and real receivers on loopback: subscriptions, Standard Webhooks
 // signatures (checked with the `standardwebhooks` package), retries, a receiver that is down for
 // a while, redirects, scope, and a subscription disabled after failing for the whole retry window.
-import { createServer } from 'node:http'
+import { type ServerResponse, createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { createKey, createTestApp, type TestApp } from '../../support/app.js'
 import { createDistrict } from '../../support/factories.js'
+import { PATIENCE_MS } from '../../support/patience.js'
 import { eventually, type Receiver, startReceiver } from '../../support/receiver.js'
 
 const FAST = {
@@ -352,6 +353,36 @@ describe('deliveries', () => {
     } finally {
       silent.closeAllConnections()
       silent.close()
+    }
+  })
+
+  it('does not hold back one receiver’s deliveries while another’s goes unanswered', async () => {
+    // A receiver given longer than the test waits: were the delivery to it holding back the
+    // others, the second receiver would wait for it and the test would fail.
+    const slow = await createTestApp({ ...FAST, WEBHOOK_TIMEOUT_MS: String(2 * PATIENCE_MS) })
+    const held: ServerResponse[] = []
+    const silent = createServer((_request, response) => held.push(response))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()))
+    try {
+      const place = await createDistrict(slow, '65')
+      const port = (silent.address() as { port: number }).port
+      await subscribe(`http://127.0.0.1:${port}/antq`, ['meeting.*'], slow)
+      await meeting(slow, place.hamlet.code)
+      await eventually(
+        async () => held.length,
+        (count) => count >= 1,
+      )
+      // Subscribed now, it sees only the next change, which is due while the first attempt waits.
+      const r = await receiver()
+      await subscribe(r.url, ['meeting.*'], slow)
+      const next = await meeting(slow, place.hamlet.code)
+      const [got] = await r.waitFor(1)
+      expect(JSON.parse(got!.body).data.entityId).toBe(next.body.id)
+      expect(held.every((response) => !response.writableEnded)).toBe(true)
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+      await slow.close()
     }
   })
 
