@@ -136,13 +136,32 @@ export function startWebhookWorker(
   // Deliveries under way, each finishing on its own: a receiver that takes its whole timeout to
   // answer (or never does) holds back no other delivery. At most DELIVERY_BATCH at a time.
   const inFlight = new Set<Promise<void>>()
-  // Outcomes are written one at a time, so that deliveries hold one connection of the pool
-  // between them (requests need the others).
-  let outcomes: Promise<unknown> = Promise.resolve()
-  const writeOutcome = (write: () => Promise<unknown>) =>
-    (outcomes = outcomes.then(write).catch((error: unknown) => {
-      log.error({ err: error }, 'webhook outcome not written')
-    }))
+  // Outcomes are written by one writer, so that deliveries hold one connection of the pool between
+  // them (requests need the others): the successes that finished meanwhile in one statement, then
+  // each failure. A batch not written (the database unreachable) is attempted again once its
+  // lease runs out: deliveries are at least once.
+  const succeeded: { id: string; attempts: number; status: number }[] = []
+  const failed: {
+    delivery: DueDelivery
+    outcome: Parameters<typeof repository.finishFailed>[1]
+  }[] = []
+  let writing: Promise<void> | undefined
+  const writeOutcomes = (): Promise<void> =>
+    (writing ??= (async () => {
+      try {
+        while (succeeded.length > 0 || failed.length > 0) {
+          const done = succeeded.splice(0)
+          const refused = failed.splice(0)
+          await repository.finishSucceeded(done)
+          for (const { delivery, outcome } of refused)
+            await repository.finishFailed(delivery, outcome)
+        }
+      } catch (error) {
+        log.error({ err: error }, 'webhook outcomes not written')
+      } finally {
+        writing = undefined
+      }
+    })())
 
   async function deliverOne(delivery: DueDelivery): Promise<void> {
     const timer = attemptSeconds.startTimer()
@@ -161,17 +180,18 @@ export function startWebhookWorker(
       { deliveryId: delivery.id, attempt: delivery.attempts, ...result },
       'webhook delivery attempted',
     )
-    await writeOutcome(() =>
-      result.ok
-        ? repository.finishSucceeded([
-            { id: delivery.id, attempts: delivery.attempts, status: result.status },
-          ])
-        : repository.finishFailed(delivery, {
-            ...result,
-            retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
-            retryHours: options.retryHours,
-          }),
-    )
+    if (result.ok)
+      succeeded.push({ id: delivery.id, attempts: delivery.attempts, status: result.status })
+    else
+      failed.push({
+        delivery,
+        outcome: {
+          ...result,
+          retryInMs: retryWaitMs(delivery.attempts, options.retryBaseMs),
+          retryHours: options.retryHours,
+        },
+      })
+    await writeOutcomes()
   }
 
   /**
@@ -245,7 +265,7 @@ export function startWebhookWorker(
       await fanOuts.idle()
       await deliveries.idle()
       await Promise.all(inFlight)
-      await outcomes
+      await writing
     },
   }
 }
