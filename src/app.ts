@@ -36,19 +36,21 @@ import { webhooksRoutes } from './modules/webhooks/index.js'
 import { reportsRoutes } from './modules/reports/index.js'
 import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
+const DISPLAY_NAME = Symbol.for('fastify.display-name')
+
 /**
  * A plugin under a name, as fastify-plugin names one (still encapsulated: this sets no
  * `skip-override`). Fastify names a plugin that carries none by searching `require.cache` for it,
  * which under Jest's module registry cost ~0.3 s of CPU for every app a test builds.
  */
-function named<Options extends FastifyPluginOptions>(
+const nameAs = <Plugin extends object>(name: string, plugin: Plugin): Plugin =>
+  Object.assign(plugin, { [DISPLAY_NAME]: name })
+
+/** `nameAs` for a plugin written in place, which takes its parameter types from here. */
+const named = <Options extends FastifyPluginOptions>(
   name: string,
   plugin: FastifyPluginAsyncTypebox<Options>,
-): FastifyPluginAsyncTypebox<Options> {
-  return Object.assign(plugin, { [DISPLAY_NAME]: name })
-}
-
-const DISPLAY_NAME = Symbol.for('fastify.display-name')
+) => nameAs(name, plugin)
 
 const ROUTES = {
   health: healthRoutes,
@@ -66,7 +68,7 @@ const ROUTES = {
   changes: changesRoutes,
   webhooks: webhooksRoutes,
 }
-for (const [name, plugin] of Object.entries(ROUTES)) Object.assign(plugin, { [DISPLAY_NAME]: name })
+for (const [name, plugin] of Object.entries(ROUTES)) nameAs(name, plugin)
 
 export interface AppOptions {
   /** The database the app uses; closing the app closes it. */

@@ -53,17 +53,25 @@ export function unitInsertValues(unit: NewUnit) {
 }
 
 export function createUnitsRepository(db: Kysely<DB>) {
-  // The lookup every request naming a unit makes, in its two shapes, built once and run with each
-  // call's values (building it with Kysely on every call cost ~8 µs of CPU). The values stand in
-  // for the parameters in the order the statement takes them.
-  const byRef = (ref: string, date: string) =>
-    db
+  // The lookup every request naming a unit makes, in its two shapes (namedBy's), built once and
+  // run with each call's values: building it with Kysely on every call cost ~8 µs of CPU. Each
+  // parameter of a shape is the ref or the date, as the placeholder values built into it say.
+  const DATE = '2000-01-01'
+  const shapeOf = (ref: string) => {
+    const { sql, parameters } = db
       .selectFrom('units')
       .selectAll()
-      .where(namedBy(ref, date, 'units'))
+      .where(namedBy(ref, DATE, 'units'))
       .compile()
-  const BY_ID = byRef('00000000-0000-0000-0000-000000000000', '2000-01-01').sql
-  const BY_CODE = byRef('00', '2000-01-01').sql
+    const slots = parameters.map((value) => (value === DATE ? 'date' : 'ref'))
+    return (ref: string, date: string) =>
+      CompiledQuery.raw(
+        sql,
+        slots.map((slot) => (slot === 'date' ? date : ref)),
+      )
+  }
+  const byId = shapeOf('00000000-0000-0000-0000-000000000000')
+  const byCode = shapeOf('00')
 
   return {
     findById: (id: string, tx: Kysely<DB> = db) =>
@@ -75,9 +83,7 @@ export function createUnitsRepository(db: Kysely<DB>) {
 
     /** The unit a ref (an id, or a code valid on `date`) names. */
     findByRef: async (ref: string, date: string, tx: Kysely<DB> = db) => {
-      const query = UUID_PATTERN.test(ref)
-        ? CompiledQuery.raw(BY_ID, [ref.toLowerCase()])
-        : CompiledQuery.raw(BY_CODE, [ref, date, date])
+      const query = UUID_PATTERN.test(ref) ? byId(ref.toLowerCase(), date) : byCode(ref, date)
       return (await tx.executeQuery<UnitRow>(query)).rows[0]
     },
 

@@ -76,7 +76,7 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{
       // `under` (or `parent`) was resolved inside the query. With no rows, or that unit outside the
       // key's scope, resolving it alone gives the answer (404, or an empty page for a unit with
       // nothing below).
-      const rootRef = query.under ?? (parent ? undefined : query.parent)
+      const rootRef = query.under ?? query.parent
       const root = rows[0]?.root_path
       if (rootRef && (root == null || !service.inScope({ path: root }, scopePath)))
         await unitRef(rootRef, asOf, request)
