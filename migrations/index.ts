@@ -16,6 +16,7 @@ import * as createWebhooks from './20261129T180100-create-webhooks.js'
 import * as unitsCodeOverlapByHash from './20261202T090000-units-code-overlap-by-hash.js'
 import * as changeFeedFromAuditEvents from './20261202T100000-change-feed-from-audit-events.js'
 import * as webhookDeliveriesFirstAttempt from './20261202T120000-webhook-deliveries-first-attempt.js'
+import * as createReportSubmissions from './20261203T090000-create-report-submissions.js'
 
 export const migrations: Record<string, Migration> = {
   '20261128T090000-enable-extensions': enableExtensions,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T090000-units-code-overlap-by-hash': unitsCodeOverlapByHash,
   '20261202T100000-change-feed-from-audit-events': changeFeedFromAuditEvents,
   '20261202T120000-webhook-deliveries-first-attempt': webhookDeliveriesFirstAttempt,
+  '20261203T090000-create-report-submissions': createReportSubmissions,
 }

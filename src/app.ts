@@ -34,6 +34,7 @@ import { campaignsRoutes } from './modules/campaigns/index.js'
 import { changesRoutes, createChangeSignal } from './modules/changes/index.js'
 import { webhooksRoutes } from './modules/webhooks/index.js'
 import { reportsRoutes } from './modules/reports/index.js'
+import { reportSubmissionsRoutes } from './modules/report-submissions/index.js'
 import { unitChangesRoutes, unitsRoutes } from './modules/units/index.js'
 
 const DISPLAY_NAME = Symbol.for('fastify.display-name')
@@ -61,6 +62,7 @@ const ROUTES = {
   meetings: meetingsRoutes,
   reeducation: reeducationRoutes,
   reports: reportsRoutes,
+  'report-submissions': reportSubmissionsRoutes,
   campaigns: campaignsRoutes,
   imports: importsRoutes,
   exports: exportsRoutes,
@@ -192,6 +194,8 @@ export async function buildApp(config: Config, { database, logger }: AppOptions)
       await v1.register(meetingsRoutes, { prefix: '/meetings', service: services.meetings, units })
       await v1.register(reeducationRoutes, { service: services.reeducation, units })
       await v1.register(reportsRoutes, { prefix: '/reports', reports: services.reports })
+      // /report-submissions and /reports/completeness.
+      await v1.register(reportSubmissionsRoutes, { service: services.reportSubmissions })
       await v1.register(campaignsRoutes, {
         prefix: '/campaigns',
         service: services.campaigns,

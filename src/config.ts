@@ -128,6 +128,13 @@ export const EnvironmentSchema = Type.Object({
         'Redis shared by every process of the service for rate limits. Unset: each process counts on its own.',
     }),
   ),
+  REPORT_DEADLINES: Type.String({
+    pattern:
+      '^\\s*(commune|district|province)=\\d{2}-\\d{2}\\s*(,\\s*(commune|district|province)=\\d{2}-\\d{2}\\s*)*$',
+    default: 'commune=11-30,district=12-15,province=12-31',
+    description:
+      'The day of its year by which each level submits its report (month-day; `commune` covers wards, towns and special zones). Levels left out keep their default.',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 0,
     default: 10000,
@@ -161,6 +168,29 @@ export interface Config {
   readonly webhookRetryBaseMs: number
   readonly webhookWorkerPollMs: number
   readonly redisUrl: string | undefined
+  /** The month-day deadline of each reporting level. */
+  readonly reportDeadlines: Readonly<Record<ReportingLevel, string>>
+}
+
+export type ReportingLevel = 'commune' | 'district' | 'province'
+const DEFAULT_DEADLINES: Record<ReportingLevel, string> = {
+  commune: '11-30',
+  district: '12-15',
+  province: '12-31',
+}
+
+/** `commune=11-30,district=12-15` read over the defaults; undefined when a day does not exist. */
+function deadlinesOf(text: string): Record<ReportingLevel, string> | undefined {
+  const deadlines = { ...DEFAULT_DEADLINES }
+  for (const part of text.split(',')) {
+    const [level, day] = part.trim().split('=') as [ReportingLevel, string]
+    // Any year's calendar: 29 February is refused, since most years have none.
+    const date = new Date(`2023-${day}T00:00:00Z`)
+    if (Number.isNaN(date.getTime()) || !date.toISOString().startsWith(`2023-${day}`))
+      return undefined
+    deadlines[level] = day
+  }
+  return deadlines
 }
 
 export class ConfigError extends Error {
@@ -219,8 +249,14 @@ export function loadConfig(
     const name = error.instancePath.replace(/^\//, '')
     return describeProblem(name, raw[name], error.message)
   })
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)])
   const e = converted as Environment
+  const reportDeadlines =
+    problems.length === 0 ? deadlinesOf(e.REPORT_DEADLINES) : DEFAULT_DEADLINES
+  if (!reportDeadlines)
+    problems.push(
+      describeProblem('REPORT_DEADLINES', raw.REPORT_DEADLINES, 'names a day that no year has'),
+    )
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)])
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -253,5 +289,6 @@ export function loadConfig(
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     webhookWorkerPollMs: e.WEBHOOK_WORKER_POLL_MS,
     redisUrl: e.REDIS_URL,
+    reportDeadlines: Object.freeze(reportDeadlines!),
   })
 }

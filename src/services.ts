@@ -19,6 +19,7 @@ import { createImportsService } from './modules/imports/index.js'
 import { createMeetingsImporter, createMeetingsService } from './modules/meetings/index.js'
 import { createReeducationImporter, createReeducationService } from './modules/reeducation/index.js'
 import { createReportsService } from './modules/reports/index.js'
+import { createSubmissionsService } from './modules/report-submissions/index.js'
 import {
   createUnitChangesService,
   createUnitsImporter,
@@ -49,6 +50,7 @@ export function createServices(config: Config, database: Database, changeSignal:
     meetings: createMeetingsService(db, units),
     reeducation: createReeducationService(db, units),
     reports,
+    reportSubmissions: createSubmissionsService(db, units, reports, config.reportDeadlines),
     campaigns: createCampaignsService(db, units),
     importers,
     imports: createImportsService(

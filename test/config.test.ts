@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       webhookRetryBaseMs: 10000,
       webhookWorkerPollMs: 1000,
       redisUrl: undefined,
+      reportDeadlines: { commune: '11-30', district: '12-15', province: '12-31' },
     })
   })
 

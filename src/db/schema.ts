@@ -18,7 +18,17 @@ export interface ApiKeysTable {
   source: string | null
 }
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'revoke' | 'apply' | 'withdraw'
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'revoke'
+  | 'apply'
+  | 'withdraw'
+  | 'submit'
+  | 'accept'
+  | 'return'
+  | 'reopen'
 
 export interface AuditEventsTable {
   id: Generated<string>
@@ -153,6 +163,41 @@ export interface CampaignsTable {
   year: number
   scope_unit_id: string
   targets: ColumnType<unknown[], string, string>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type SubmissionStatus = 'submitted' | 'accepted' | 'returned' | 'reopened'
+
+/** One step of a submission's life: who sent, accepted, returned or reopened it, and why. */
+export interface SubmissionStep {
+  action: 'submit' | 'accept' | 'return' | 'reopen'
+  at: string
+  by: { keyId: string | null; name: string }
+  reason: string | null
+}
+
+export interface ReportSubmissionsTable {
+  id: Generated<string>
+  unit_id: string
+  unit_path: string
+  year: number
+  version: number
+  status: SubmissionStatus
+  recipient_unit_id: string | null
+  submitted_at: Generated<Date>
+  submitted_by_key_id: string | null
+  submitted_by_name: string
+  deadline: string
+  on_time: boolean
+  note: string | null
+  snapshot: ColumnType<Record<string, unknown>, string, string>
+  snapshot_sha256: string
+  decided_at: Date | null
+  decided_by_key_id: string | null
+  decided_by_name: string | null
+  reason: string | null
+  history: ColumnType<SubmissionStep[], string | undefined, string>
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }
@@ -297,4 +342,5 @@ export interface DB {
   reeducation_counts: ReeducationCountsTable
   idempotency_keys: IdempotencyKeysTable
   campaigns: CampaignsTable
+  report_submissions: ReportSubmissionsTable
 }

@@ -25,6 +25,8 @@ export const VI_TITLES: Record<number, string> = {
 }
 
 export const VI_DETAILS: Record<string, string> = {
+  ALREADY_SUBMITTED:
+    'Đơn vị đã gửi báo cáo năm này; chỉ gửi phiên bản mới sau khi báo cáo bị trả lại hoặc mở lại.',
   AMBIGUOUS_PARENT: 'Chỉ gửi một trong hai trường parentId hoặc parentCode.',
   AMBIGUOUS_SCOPE: 'Chỉ gửi scopeRef (hoặc trường cũ scope), không gửi cả hai.',
   BAD_REQUEST: 'Yêu cầu không hợp lệ.',
@@ -78,6 +80,7 @@ export const VI_DETAILS: Record<string, string> = {
   INVALID_PARENT_KIND: 'Đơn vị cấp trên không thuộc loại được phép.',
   INVALID_PERIOD: 'Kỳ báo cáo không hợp lệ; dùng dạng 2018, 2018S1, 2018Q3 hoặc 201810.',
   INVALID_ROW: 'Dòng dữ liệu không hợp lệ.',
+  INVALID_TRANSITION: 'Không thể chuyển báo cáo sang trạng thái này từ trạng thái hiện tại.',
   INVALID_VALIDITY: 'Ngày bắt đầu hiệu lực sau ngày kết thúc hiệu lực.',
   INVALID_VALUE: 'Một giá trị không đúng kiểu dữ liệu.',
   JSON_TOO_DEEP: 'Dữ liệu JSON lồng nhau quá nhiều cấp.',
@@ -88,9 +91,12 @@ export const VI_DETAILS: Record<string, string> = {
   MALFORMED_URL: 'Đường dẫn không hợp lệ.',
   MEETING_NOT_FOUND: 'Không tìm thấy hội nghị.',
   MISSING_VALUE: 'Thiếu một giá trị bắt buộc.',
+  NOT_A_RECIPIENT: 'Chỉ huyện và tỉnh nhận báo cáo của cấp dưới.',
+  NOT_A_REPORTING_UNIT: 'Chỉ xã, phường, thị trấn, đặc khu, huyện và tỉnh gửi báo cáo.',
   NOT_ELIGIBLE_UNDER_LEGAL_BASIS:
     'Theo căn cứ pháp lý áp dụng, đơn vị này không thuộc diện đánh giá.',
   NOT_FOUND: 'Không tìm thấy.',
+  NOT_THE_RECIPIENT: 'Chỉ cấp trên nhận báo cáo mới được duyệt, trả lại hoặc mở lại báo cáo.',
   NOT_VALID_BEFORE_CHANGE: 'Đơn vị bắt đầu hiệu lực sau ngày thay đổi.',
   OUTCOMES_EXCEED_TOTAL:
     'Số trở thành người tốt cộng số đưa vào diện quản lý lớn hơn số được cảm hóa, giáo dục.',
@@ -101,7 +107,11 @@ export const VI_DETAILS: Record<string, string> = {
   PARENT_REQUIRED: 'Loại đơn vị này cần có đơn vị cấp trên.',
   PATH_PARAMETER_TOO_LONG: 'Tham số trên đường dẫn quá dài.',
   PAYLOAD_TOO_LARGE: 'Nội dung gửi lên quá lớn.',
+  PERIOD_BUSY:
+    'Số liệu của năm này đang được ghi (ví dụ đang nhập tệp); vui lòng duyệt lại sau ít phút.',
   PERIOD_IN_FUTURE: 'Kỳ báo cáo chưa bắt đầu.',
+  PERIOD_LOCKED:
+    'Số liệu của năm này đã khóa vì báo cáo của đơn vị cấp trên đã được duyệt; cần mở lại báo cáo trước khi sửa.',
   PRECONDITION_FAILED:
     'Bản ghi đã thay đổi kể từ lần đọc (ETag không khớp); hãy đọc lại rồi gửi lại.',
   PRECONDITION_REQUIRED: 'Thay đổi này cần gửi If-Match với ETag của bản ghi.',
@@ -115,6 +125,7 @@ export const VI_DETAILS: Record<string, string> = {
   REQUEST_TIMEOUT: 'Yêu cầu không được gửi hết trong thời gian cho phép.',
   ROUTE_NOT_FOUND: 'Không có đường dẫn này.',
   SERVICE_UNAVAILABLE: 'Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau.',
+  SUBMISSION_NOT_FOUND: 'Không tìm thấy báo cáo đã gửi.',
   UNAUTHORIZED: 'Hãy gửi khóa API hợp lệ: Authorization: Bearer <khóa>.',
   UNIQUE_VIOLATION: 'Đã có bản ghi với cùng khóa.',
   UNIT_CLOSED: 'Đơn vị đã hết hiệu lực trong thời gian này.',

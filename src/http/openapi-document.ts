@@ -85,6 +85,18 @@ const HEADERS = {
 }
 /** Creations that answer without an ETag: an API key's answer holds its secret, never stored. */
 const UNTAGGED_CREATIONS = new Set(['createApiKey', 'applyUnitChange'])
+/**
+ * Answers tagged with the ETag of a state If-Match guards, though not conditional reads: a report
+ * submission (its live part, what moved since, is not in its ETag) and its transitions.
+ */
+const TAGGED_ANSWERS = new Set([
+  'getReportSubmission',
+  'acceptReportSubmission',
+  'returnReportSubmission',
+  'reopenReportSubmission',
+])
+/** Conflicts that name, in Location, the resource already there. */
+const CONFLICT_LOCATIONS = new Set(['submitReport', 'createCampaign'])
 
 /**
  * The headers each response carries, by the rules the service follows (a test sends every
@@ -106,8 +118,14 @@ function declareHeaders(path: string, method: string, operation: OpenApiOperatio
     if (status === '429') names.push('retry-after')
     if (Number(status) >= 400) names.push('content-language')
     if (status === '201' || status === '202') names.push('location')
+    if (status === '409' && CONFLICT_LOCATIONS.has(operation.operationId ?? ''))
+      names.push('location')
     const tagged =
-      (status === '200' && (conditional || method === 'put' || method === 'patch')) ||
+      (status === '200' &&
+        (conditional ||
+          method === 'put' ||
+          method === 'patch' ||
+          TAGGED_ANSWERS.has(operation.operationId ?? ''))) ||
       (status === '201' && !UNTAGGED_CREATIONS.has(operation.operationId ?? ''))
     if (tagged) names.push('etag')
     if (idempotent && status.startsWith('2')) names.push('idempotent-replayed')

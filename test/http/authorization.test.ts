@@ -24,6 +24,9 @@ interface Target {
   apiKeyScope: string
   /** A webhook subscribed by an admin scoped to the commune. */
   webhook: string
+  /** The commune's 2023 report, sent to its district. */
+  submission: string
+  district: string
 }
 interface Operation {
   id: string
@@ -111,6 +114,10 @@ async function place(target: Target, district: string) {
     payload: { url: 'https://hooks.example.vn/antq', events: ['campaign.*'] },
   })
   target.webhook = hook.json<{ id: string }>().id
+  target.district = district
+  target.submission = (
+    await admin('POST', '/v1/report-submissions', { unitRef: target.commune, year: 2023 })
+  ).id!
 }
 
 beforeAll(async () => {
@@ -358,6 +365,50 @@ const OPERATIONS: (Operation & { headers?: Record<string, string> })[] = [
     role: 'viewer',
     access: 'read',
     url: (at) => `/v1/reports/summary?unit=${at.commune}&year=2023`,
+    ok: 200,
+  },
+  {
+    id: 'submitReport',
+    method: 'POST',
+    role: 'editor',
+    access: 'write',
+    url: () => '/v1/report-submissions',
+    body: (at) => ({ unitRef: at.commune, year: 2023 }),
+    ok: 409,
+  },
+  {
+    id: 'listReportSubmissions',
+    method: 'GET',
+    role: 'viewer',
+    access: 'read',
+    url: (at) => `/v1/report-submissions?under=${at.commune}`,
+    ok: 200,
+  },
+  {
+    id: 'getReportSubmission',
+    method: 'GET',
+    role: 'viewer',
+    access: 'read',
+    url: (at) => `/v1/report-submissions/${at.submission}`,
+    ok: 200,
+  },
+  // A submission outside the scope is not seen at all: 404, not 403.
+  ...(['accept', 'return', 'reopen'] as const).map((action) => ({
+    id: `${action}ReportSubmission`,
+    method: 'POST',
+    role: 'editor' as const,
+    access: 'read' as const,
+    url: (at: Target) => `/v1/report-submissions/${at.submission}/${action}`,
+    body: () => (action === 'accept' ? {} : { reason: 'x' }),
+    headers: STALE,
+    ok: 412,
+  })),
+  {
+    id: 'getReportCompleteness',
+    method: 'GET',
+    role: 'viewer',
+    access: 'read',
+    url: (at) => `/v1/reports/completeness?unit=${at.district}&year=2023`,
     ok: 200,
   },
   {

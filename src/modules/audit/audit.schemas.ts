@@ -2,7 +2,18 @@ import Type, { type Static } from 'typebox'
 import { AsOf } from '../../http/as-of.js'
 import { Page, PaginationQuery } from '../../http/pagination.js'
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'apply', 'withdraw'] as const
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'revoke',
+  'apply',
+  'withdraw',
+  'submit',
+  'accept',
+  'return',
+  'reopen',
+] as const
 export const AUDIT_ENTITIES = [
   'api-key',
   'unit',
@@ -13,6 +24,7 @@ export const AUDIT_ENTITIES = [
   'reeducation',
   'campaign',
   'import',
+  'report-submission',
   'webhook',
 ] as const
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number]

@@ -4,7 +4,7 @@ import { AUDIT_ENTITIES, type AuditEntity } from '../audit/index.js'
 
 /**
  * What the feed carries: every audited record but the service's own settings (API keys, webhook
- * subscriptions). The feed's trigger (migration 20261129T180000) lists the same entities.
+ * subscriptions). The feed's view and index (migration 20261203T090000) list the same entities.
  */
 const NOT_IN_FEED = ['api-key', 'webhook'] as const
 export const FEED_ENTITIES = AUDIT_ENTITIES.filter(
@@ -14,7 +14,17 @@ export const FEED_ENTITIES = AUDIT_ENTITIES.filter(
 export type FeedEntity = (typeof FEED_ENTITIES)[number]
 
 /** The audit action of a write, in the past tense of an event name (`meeting.created`). */
-export const FEED_ACTIONS = ['created', 'updated', 'deleted', 'applied', 'withdrawn'] as const
+export const FEED_ACTIONS = [
+  'created',
+  'updated',
+  'deleted',
+  'applied',
+  'withdrawn',
+  'submitted',
+  'accepted',
+  'returned',
+  'reopened',
+] as const
 
 export const MAX_WAIT_SECONDS = 30
 
