@@ -58,7 +58,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     language plpgsql volatile as $$
     declare y integer;
     begin
-      foreach y in array (select array_agg(distinct x) from unnest(years) x where x is not null)
+      foreach y in array coalesce(
+        (select array_agg(distinct x) from unnest(years) x where x is not null), '{}')
       loop
         perform pg_advisory_xact_lock_shared(hashtextextended('period:' || y, 0));
       end loop;

@@ -6163,6 +6163,8 @@ export interface operations {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -6563,6 +6565,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
@@ -6761,6 +6784,8 @@ export interface operations {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -10614,6 +10639,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
@@ -10869,6 +10915,27 @@ export interface operations {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */
@@ -11638,6 +11705,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag. */
             412: {
                 headers: {
@@ -11891,6 +11979,27 @@ export interface operations {
                 headers: {
                     /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
                     "content-language"?: string;
+                    /** @description Requests allowed a minute for this key. */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the count starts again. */
+                    "x-ratelimit-reset"?: number;
+                    /** @description This request’s id, also the `instance` of a problem; give it when reporting one. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    /** @description `en`, or `vi` when Accept-Language prefers Vietnamese: the language of `title` and `detail`. */
+                    "content-language"?: string;
+                    /** @description Where the resource (or the queued import) is. */
+                    location?: string;
                     /** @description Requests allowed a minute for this key. */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current minute. */

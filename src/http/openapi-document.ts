@@ -95,8 +95,21 @@ const TAGGED_ANSWERS = new Set([
   'returnReportSubmission',
   'reopenReportSubmission',
 ])
-/** Conflicts that name, in Location, the resource already there. */
-const CONFLICT_LOCATIONS = new Set(['submitReport', 'createCampaign'])
+/**
+ * Conflicts that name, in Location, the resource already there, or the accepted report that
+ * locks the record (PERIOD_LOCKED).
+ */
+const CONFLICT_LOCATIONS = new Set([
+  'submitReport',
+  'createCampaign',
+  'createMeeting',
+  'updateMeeting',
+  'deleteMeeting',
+  'putCertification',
+  'withdrawCertification',
+  'putReeducationCount',
+  'deleteReeducationCount',
+])
 
 /**
  * The headers each response carries, by the rules the service follows (a test sends every

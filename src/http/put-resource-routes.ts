@@ -122,7 +122,8 @@ export function putResourceRoutes<
       params,
       querystring: spec.delete.querystring ?? querystring,
       headers: IfMatchHeaders,
-      response: noContentResponses(spec.delete.done),
+      // 409: an accepted report locks the record.
+      response: noContentResponses(spec.delete.done, 409),
     },
     handler: async (request, reply) => {
       const removal = { ...addressed<DQ>(request), ifMatch: request.headers['if-match'] }

@@ -15,10 +15,11 @@ export const readResponses = <T extends TSchema>(resource: T) => ({
 })
 
 /** A PUT that creates (201) or replaces (200), under If-Match or `If-None-Match: *`. */
+/** A PUT of a record: 409 when another writer got in between, or an accepted report locks it. */
 export const putResponses = <T extends TSchema>(resource: T) => ({
   200: resource,
   201: resource,
-  ...problemResponses(403, 404, 412, 422, 428),
+  ...problemResponses(403, 404, 409, 412, 422, 428),
 })
 
 /**

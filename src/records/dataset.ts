@@ -2,6 +2,7 @@
 // how a batch of rows is checked and written. The rules themselves stay in the dataset's module (the
 // same functions its single-item endpoints call); this file only defines how they plug in.
 import type { Kysely, Transaction } from 'kysely'
+import type { PeriodOf } from './period-locks.js'
 import type { TObject } from 'typebox'
 import type { DB, ImportDataset, ImportRowError } from '../db/schema.js'
 import type { Actor, Caller } from '../http/caller.js'
@@ -54,6 +55,12 @@ export interface DatasetImporter<T = Record<string, unknown>, Change = unknown> 
   keyPointer: string
   /** Checks rows that have the right shape against the database and the rules. */
   check(batch: ImportRecord<T>[], context: ImportContext): Promise<Checked<Change>[]>
+  /**
+   * The records a change writes (its unit and year; a replacement's stored version too), where
+   * accepted reports lock them: a row falling in a locked year and subtree is refused. Datasets
+   * no report covers (the unit registry) have none.
+   */
+  periodsOf?: (change: Change) => PeriodOf[]
   /** Writes checked changes (never `unchanged` ones), with their audit, in `context.tx`. */
   write(changes: { outcome: Outcome; change: Change }[], context: ImportContext): Promise<void>
   /** The export filters this dataset takes besides `under` (`year`, `from`, `to`, `period`). */

@@ -3,8 +3,9 @@
 // by the dataset's writer (all or nothing: a record written by someone else meanwhile refuses it).
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { ImportContext, Outcome } from './dataset.js'
+import type { Checked, ImportContext, Outcome } from './dataset.js'
 import type { SqlType } from './fields.js'
+import { periodLocks, type PeriodOf } from './period-locks.js'
 import { changedMeanwhile } from './row-checks.js'
 import type { WriteContext } from './writer.js'
 
@@ -63,4 +64,46 @@ export async function writeBatch<Change>(
     },
   )
   if (!written) throw changedMeanwhile()
+}
+
+/**
+ * The batch with each change that falls in a year and subtree an accepted report locks refused
+ * (PERIOD_LOCKED, naming the report). The years' locks are then held until the import's
+ * transaction ends: no report covering the file's records can be accepted before it commits.
+ */
+export async function refuseLocked<Change>(
+  tx: Kysely<DB>,
+  checked: Checked<Change>[],
+  periodsOf: (change: Change) => PeriodOf[],
+  pointer: string,
+): Promise<Checked<Change>[]> {
+  const writes: PeriodOf[] = []
+  const owners: number[] = []
+  checked.forEach((result, i) => {
+    if ('errors' in result || result.outcome === 'unchanged') return
+    for (const period of periodsOf(result.change)) {
+      writes.push(period)
+      owners.push(i)
+    }
+  })
+  const locks = await periodLocks(tx, writes)
+  if (locks.size === 0) return checked
+  const refused = [...checked]
+  for (const lock of locks.values()) {
+    const i = owners[lock.ord]!
+    const { row } = refused[i]!
+    if ('errors' in refused[i]!) continue
+    refused[i] = {
+      row,
+      errors: [
+        {
+          row,
+          pointer,
+          code: 'PERIOD_LOCKED',
+          detail: `falls in ${lock.year}, locked by the accepted report ${lock.submissionId}`,
+        },
+      ],
+    }
+  }
+  return refused
 }

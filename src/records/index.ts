@@ -51,4 +51,11 @@ export {
   writeRecords,
 } from './writer.js'
 export { type Removable, removeMatching } from './removal.js'
-export { outcomeOf, storedByUnitAnd, writeBatch } from './import-steps.js'
+export { outcomeOf, refuseLocked, storedByUnitAnd, writeBatch } from './import-steps.js'
+export {
+  type PeriodLock,
+  type PeriodOf,
+  assertUnlocked,
+  periodLocked,
+  periodLocks,
+} from './period-locks.js'

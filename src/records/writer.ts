@@ -12,6 +12,7 @@ import { PREPARE_HINT } from '../db/prepared-statements.js'
 import type { DB } from '../db/schema.js'
 import type { Actor } from '../http/caller.js'
 import { type FieldSpec, columnRefs } from './fields.js'
+import { periodLocked, periodLocksOf } from './period-locks.js'
 
 export interface RecordWriter<Input> {
   table: keyof DB
@@ -31,6 +32,12 @@ export interface RecordWriter<Input> {
    * holds no parameter: the writer's statement is built once, and per-call values are input columns.
    */
   accepted?: RawBuilder<unknown>
+  /**
+   * SQL: the year the record aliased `alias` falls in (an accepted row, or a stored record), for
+   * the lock of accepted reports: a write falling in a locked year and subtree is refused, and a
+   * replacement is refused for the stored version's year too (a meeting moved out of a locked year).
+   */
+  periodYear: (alias: string) => RawBuilder<unknown>
   /** Columns an insert sets from the accepted row, besides `id`. */
   inserted: readonly { column: string }[]
   /** Columns a replacement sets from the accepted row, and any other assignment it makes. */
@@ -151,6 +158,14 @@ function statementOf(
     : sql`${inserted}, written as (
       select w.*, ok.ord, ${carried} from ins w join ok on w.id = ok.new_id
     )`
+  // The locks of accepted reports over the accepted rows (and the versions they replace): a
+  // locked write is left out, and the answer names its lock.
+  const periods = sql`select c.ord, ${writer.periodYear('c')} as year, c.unit_id from checked c${
+    replacing
+      ? sql` union all select c.ord, ${writer.periodYear('t')}, t.unit_id
+          from checked c join ${table} t on t.id = c.replaces_id`
+      : sql``
+  }`
   const { audit } = writer
   const [action, before, from] = replacing
     ? [
@@ -160,7 +175,9 @@ function statementOf(
       ]
     : [sql`'create'`, sql`null::jsonb`, sql`written w ${audit.joins ?? sql``}`]
   const statement = sql`${hint}
-    with v as (${batch}), ok as (${writer.accepted ?? sql`select * from v`}
+    with v as (${batch}), checked as (${writer.accepted ?? sql`select * from v`}
+    ), locks as (${periodLocksOf(periods)}
+    ), ok as (select * from checked c where not exists (select 1 from locks l where l.ord = c.ord)
     ), ${replacements}, audit as (
       insert into audit_events (actor_key_id, actor_name, action, entity, entity_id, unit_id,
         before, after, request_id, import_id)
@@ -168,9 +185,12 @@ function statementOf(
         w.id::text, w.unit_id, ${before}, ${audit.after}, ${slot(n + 2)}, ${slot(n + 3)}::uuid
       from ${from}
     )
-    ${answer === 'rows' ? sql`select * from written` : sql`select count(*)::int as count from written`}`.compile(
-    db,
-  )
+    ${
+      answer === 'rows'
+        ? sql`select w.*, l.submission_id as locked_by, l.year as locked_year
+          from written w full join locks l on false`
+        : sql`select count(*)::int as count from written`
+    }`.compile(db)
   byShape.set(key, statement)
   return statement
 }
@@ -232,7 +252,16 @@ async function execute<Input, Row>(
   return written
 }
 
-/** The written rows (with the carried columns), in the order of `writes`; undefined if refused. */
+/** The columns of the answer that name a write's lock instead (the other columns are null). */
+interface LockColumns {
+  locked_by: string | null
+  locked_year: number | null
+}
+
+/**
+ * The written rows (with the carried columns), in the order of `writes`; undefined if refused.
+ * A write falling in a year and subtree an accepted report locks throws PERIOD_LOCKED.
+ */
 export async function writeRecords<Input, Row>(
   db: Kysely<DB>,
   writer: RecordWriter<Input>,
@@ -240,9 +269,18 @@ export async function writeRecords<Input, Row>(
   context: WriteContext,
 ): Promise<(Row | undefined)[]> {
   if (writes.length === 0) return []
-  const written = await execute<Input, Row & { ord: number }>(db, writer, writes, context, 'rows')
+  const written = await execute<Input, Row & { ord: number } & LockColumns>(
+    db,
+    writer,
+    writes,
+    context,
+    'rows',
+  )
   const byOrd = new Array<Row | undefined>(writes.length)
-  for (const { ord, ...row } of written) byOrd[ord] = row as Row
+  for (const { ord, locked_by, locked_year, ...row } of written) {
+    if (locked_by !== null) throw periodLocked({ submissionId: locked_by, year: locked_year! })
+    byOrd[ord] = row as Row
+  }
   return byOrd
 }
 

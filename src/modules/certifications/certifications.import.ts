@@ -75,6 +75,10 @@ export function createCertificationsImporter(units: UnitsService): DatasetImport
     keyOf: (value) => `${String(value.unitCode)}\t${String(value.year)}`,
     keyPointer: '/unitCode',
     check,
+    periodsOf: (change) => {
+      const c = change as CertificationWrite
+      return [{ unitId: c.unit.id, year: c.year }]
+    },
     write,
     exportFilters: ['year'],
     exportPage: exportCertifications,

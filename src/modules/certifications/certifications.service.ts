@@ -12,7 +12,7 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { changedDuringWrite, recordAudit } from '../../records/index.js'
+import { assertUnlocked, changedDuringWrite, recordAudit } from '../../records/index.js'
 import { type UnitsService, assertKind, assertValidDuring } from '../units/index.js'
 import { type UnitRow } from '../../records/index.js'
 import { toCertification } from './certifications.record.js'
@@ -190,6 +190,7 @@ export function createCertificationsService(db: Kysely<DB>, units: UnitsService)
         )
       const before = toCertification(existing)
       assertIfMatch(ifMatch, etagOf(before))
+      await assertUnlocked(tx, { unitId: unit.id, year })
       const after = toCertification(
         await repository.withdraw(unit, existing.id, cleanText(reason), tx),
       )

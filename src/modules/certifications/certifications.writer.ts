@@ -34,6 +34,7 @@ const writer: RecordWriter<CertificationWrite> = {
   input: [...UNIT_INPUT, { column: 'year', type: 'integer' }, ...WRITTEN],
   valuesOf: (w) => Object.assign(unitValues(w.unit), { year: w.year }, w.values),
   replacesOf: (w) => w.replaces,
+  periodYear: (alias) => sql`${sql.ref(`${alias}.year`)}`,
   inserted: [{ column: 'unit_id' }, { column: 'year' }, ...WRITTEN],
   replaced: WRITTEN,
   // Replacing a withdrawn record makes it active again.

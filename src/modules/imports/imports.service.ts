@@ -10,7 +10,7 @@ import { lockKey } from '../../db/locks.js'
 import type { DB, ImportCaller, ImportCounts, ImportRowError } from '../../db/schema.js'
 import type { Asking, Caller } from '../../http/caller.js'
 import { HttpProblem, conflict } from '../../http/errors.js'
-import { recordAudit } from '../../records/index.js'
+import { recordAudit, refuseLocked } from '../../records/index.js'
 import type {
   Checked,
   DatasetImporter,
@@ -166,6 +166,8 @@ export function createImportsService(
             ],
           })
         if (named.length > 0) checked = await importer.check(named, context)
+        if (importer.periodsOf)
+          checked = await refuseLocked(context.tx, checked, importer.periodsOf, importer.keyPointer)
       } catch (error) {
         // A failed write aborts the transaction, and this check with it: report the write's.
         await writing

@@ -123,6 +123,15 @@ export function createMeetingsImporter(units: UnitsService): DatasetImporter {
     keyOf: (value) => cleanText(String(value.externalId)),
     keyPointer: '/externalId',
     check,
+    // A meeting moved to another year or host leaves its stored one's year too.
+    periodsOf: (change) => {
+      const c = change as Change
+      const year = (date: string) => Number(date.slice(0, 4))
+      return [
+        { unitId: c.unit.id, year: year(c.values.held_on as string) },
+        ...(c.stored ? [{ unitId: c.stored.unit_id, year: year(c.stored.held_on) }] : []),
+      ]
+    },
     write,
     exportFilters: ['from', 'to'],
     exportPage: exportMeetings,

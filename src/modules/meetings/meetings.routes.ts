@@ -85,6 +85,7 @@ export const meetingsRoutes: FastifyPluginAsyncTypebox<{
       operationId: 'deleteMeeting',
       description: 'For a meeting recorded by mistake; needs If-Match. The audit keeps it.',
       summary: 'Delete a meeting recorded by mistake (audited)',
+      errors: [409],
       apply: service.remove,
     },
   })

@@ -148,6 +148,7 @@ export function createMeetingsService(db: Kysely<DB>, units: UnitsService) {
         delete: repository.delete,
         show: toMeeting,
         unitOf: (row) => row.unit_id,
+        periodOf: (row) => ({ unitId: row.unit_id, year: Number(row.held_on.slice(0, 4)) }),
       },
       removal,
       asking,

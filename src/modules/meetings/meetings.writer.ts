@@ -91,6 +91,7 @@ const writer: RecordWriter<Input> = {
   },
   replacesOf: (w) => w.replaces,
   accepted,
+  periodYear: (alias) => sql`extract(year from ${sql.ref(`${alias}.held_on`)})::int`,
   inserted: [{ column: 'unit_id' }, { column: 'source' }, { column: 'external_id' }, ...WRITTEN],
   replaced: [{ column: 'unit_id' }, ...WRITTEN],
   conflict: sql`(source, external_id) where external_id is not null`,

@@ -96,6 +96,10 @@ export function createReeducationImporter(units: UnitsService): DatasetImporter 
     keyOf: (value) => `${String(value.unitCode)}\t${String(value.period)}`,
     keyPointer: '/unitCode',
     check,
+    periodsOf: (change) => {
+      const c = change as ReeducationWrite
+      return [{ unitId: c.unit.id, year: Number(c.period.startsOn.slice(0, 4)) }]
+    },
     write,
     exportFilters: ['year', 'period'],
     exportPage: exportReeducation,

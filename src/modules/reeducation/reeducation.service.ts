@@ -11,7 +11,7 @@ import {
   etagOf,
 } from '../../http/etag.js'
 import type { Asking, Caller } from '../../http/caller.js'
-import { changedDuringWrite, recordAudit } from '../../records/index.js'
+import { assertUnlocked, changedDuringWrite, recordAudit } from '../../records/index.js'
 import {
   COMMUNE_LEVEL_KINDS,
   type UnitsService,
@@ -153,6 +153,7 @@ export function createReeducationService(db: Kysely<DB>, units: UnitsService) {
         throw notFound(`${unit.name} (${unit.code}) has no re-education counts for ${code}.`)
       const before = toReeducation(existing)
       assertIfMatch(ifMatch, etagOf(before))
+      await assertUnlocked(tx, { unitId: unit.id, year: Number(existing.starts_on.slice(0, 4)) })
       await repository.delete(existing.id, tx)
       await recordAudit(tx, actor, {
         action: 'delete',

@@ -84,6 +84,7 @@ const writer: RecordWriter<ReeducationWrite> = {
       prior: json(w.replaces && toReeducation(w.replaces)),
     }),
   replacesOf: (w) => w.replaces && { id: w.replaces.id, updatedAt: w.replaces.updated_at },
+  periodYear: (alias) => sql`extract(year from ${sql.ref(`${alias}.starts_on`)})::int`,
   inserted: [{ column: 'unit_id' }, ...PERIOD, ...WRITTEN],
   replaced: WRITTEN,
   conflict: sql`(unit_id, period)`,

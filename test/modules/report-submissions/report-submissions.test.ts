@@ -133,7 +133,10 @@ describe('a commune’s report to its district', () => {
     const viewer = await keyFor('viewer', '893')
     await decide(id, 'accept', etag, viewer).expect(403)
     const accepted = await decide(id, 'accept', etag, districtEditor).expect(200)
-    expect(accepted.body).toMatchObject({ status: 'accepted', decidedBy: { name: 'editor of 893' } })
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      decidedBy: { name: 'editor of 893' },
+    })
     etag = accepted.headers.etag!
   })
 
