@@ -450,7 +450,7 @@ export interface paths {
         };
         /**
          * Show a report submission with its snapshot and what moved since
-         * @description The submission with the summary as sent and `changedSinceSubmission`, each figure whose live value now differs. The ETag names the submission’s state (send it in If-Match to accept, return or reopen); the live part is computed at each request.
+         * @description The submission with the summary as sent and `changedSinceSubmission`, each figure whose live value now differs. The ETag names the submission’s state (send it in If-Match to accept, return or reopen); the live part is computed at each request. `Accept: application/pdf` (or `format=pdf`): the report as sent, a printable Vietnamese document with who sent it, when, its status and the SHA-256 of its figures.
          */
         get: operations["getReportSubmission"];
         put?: never;
@@ -550,7 +550,7 @@ export interface paths {
         };
         /**
          * A unit’s yearly report: certifications, meetings, re-education, targets
-         * @description Figures of the unit’s subtree as it stood in the year (`hierarchy=year`) or rolled up into today’s units through lineage (`hierarchy=current`). `groupBy=child` gives one item per child unit, with the legal floor of each commune. `Accept: text/csv` (or `format=csv`) answers CSV for Excel.
+         * @description Figures of the unit’s subtree as it stood in the year (`hierarchy=year`) or rolled up into today’s units through lineage (`hierarchy=current`). `groupBy=child` gives one item per child unit, with the legal floor of each commune. `Accept: text/csv` (or `format=csv`) answers CSV for Excel; `Accept: application/pdf` (or `format=pdf`) a printable Vietnamese document of the summary.
          */
         get: operations["getReportSummary"];
         put?: never;
@@ -7510,7 +7510,10 @@ export interface operations {
     };
     getReportSubmission: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Overrides the Accept header (for links); `pdf`: the report as sent, printable. */
+                format?: "json" | "pdf";
+            };
             header?: never;
             path: {
                 id: string;
@@ -7519,7 +7522,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The ReportSubmission. */
+            /** @description The submission, or (Accept: application/pdf) the report as sent, printable. */
             200: {
                 headers: {
                     /** @description The representation’s version: send it back in If-Match to change it, If-None-Match to re-read it. */
@@ -7536,6 +7539,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportSubmission"];
+                    "application/pdf": string;
                 };
             };
             /** @description Malformed request or invalid parameters. */
@@ -8654,8 +8658,8 @@ export interface operations {
             query: {
                 /** @description Date a code in `unit` resolves at (default 31 December of the year; today with hierarchy=current). */
                 asOf?: string;
-                /** @description Overrides the Accept header (for links). */
-                format?: "json" | "csv";
+                /** @description Overrides the Accept header (for links); `pdf`: a printable document. */
+                format?: "json" | "csv" | "pdf";
                 /** @description One item per child unit. */
                 groupBy?: "child";
                 hierarchy?: "year" | "current";
@@ -8684,6 +8688,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportSummary"] | components["schemas"]["ReportBreakdown"];
+                    "application/pdf": string;
                     "text/csv": string;
                 };
             };

@@ -139,6 +139,8 @@ export const VI_DETAILS: Record<string, string> = {
   UNKNOWN_SCOPE_UNIT: 'Không tìm thấy đơn vị để giới hạn phạm vi khóa API.',
   UNSUPPORTED_ENCODING:
     'Tệp không ở dạng UTF-8: trong Excel, chọn “Lưu thành” → “CSV UTF-8 (Comma delimited)”.',
+  UNSUPPORTED_FORMAT:
+    'Tài liệu PDF chỉ lập cho báo cáo tổng hợp; bỏ groupBy=child hoặc chọn JSON, CSV.',
   UNSUPPORTED_MEDIA_TYPE: 'Kiểu nội dung (Content-Type) không được hỗ trợ.',
   VALIDATION_FAILED: 'Yêu cầu có trường không hợp lệ; xem danh sách lỗi.',
   WEBHOOK_DISABLED: 'Đăng ký webhook đang bị tắt; hãy bật lại (enabled: true) trước khi gửi lại.',

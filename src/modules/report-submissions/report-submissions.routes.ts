@@ -17,7 +17,9 @@ import {
   SubmissionListQuery,
   SubmissionPage,
   SubmissionSchema,
+  SubmissionShowQuery,
 } from './report-submissions.schemas.js'
+import { PDF, PDF_CONTENT, representationOf } from '../reports/index.js'
 import {
   type SubmissionsService,
   type Transition,
@@ -82,12 +84,25 @@ export const reportSubmissionsRoutes: FastifyPluginAsyncTypebox<{
       tags,
       summary: 'Show a report submission with its snapshot and what moved since',
       description:
-        'The submission with the summary as sent and `changedSinceSubmission`, each figure whose live value now differs. The ETag names the submission’s state (send it in If-Match to accept, return or reopen); the live part is computed at each request.',
+        'The submission with the summary as sent and `changedSinceSubmission`, each figure whose live value now differs. The ETag names the submission’s state (send it in If-Match to accept, return or reopen); the live part is computed at each request. `Accept: application/pdf` (or `format=pdf`): the report as sent, a printable Vietnamese document with who sent it, when, its status and the SHA-256 of its figures.',
       params: SubmissionIdParams,
-      response: { 200: SubmissionSchema, ...problemResponses(403, 404) },
+      querystring: SubmissionShowQuery,
+      response: {
+        200: {
+          description:
+            'The submission, or (Accept: application/pdf) the report as sent, printable.',
+          content: { 'application/json': { schema: SubmissionSchema }, ...PDF_CONTENT },
+        },
+        ...problemResponses(403, 404),
+      },
     },
     handler: async (request, reply) => {
       const row = await service.find(request.params.id, request.caller)
+      if (representationOf(request, request.query.format) === 'pdf')
+        return reply
+          .header('etag', service.etagOf(row))
+          .type(PDF)
+          .send((await service.document(row)) as never)
       return sendSubmission(reply, await service.show(row, request.caller))
     },
   })

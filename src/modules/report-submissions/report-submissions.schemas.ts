@@ -115,6 +115,18 @@ export const AcceptBody = Type.Object(
 
 export const SubmissionIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
+export const SubmissionShowQuery = Type.Object(
+  {
+    format: Type.Optional(
+      Type.Enum(['json', 'pdf'], {
+        description:
+          'Overrides the Accept header (for links); `pdf`: the report as sent, printable.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const SubmissionListQuery = Type.Object(
   {
     ...PaginationQuery,

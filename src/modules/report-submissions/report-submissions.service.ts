@@ -377,7 +377,26 @@ export function createSubmissionsService(
     }
   }
 
+  /** The report as sent, as a printable document naming who sent it, when, and its status. */
+  async function document(row: SubmissionRow): Promise<Buffer> {
+    const item = toSubmissionItem(row)
+    return reports.document(row.snapshot as unknown as Summary, {
+      version: item.version,
+      recipient: item.recipient,
+      submittedAt: item.submittedAt,
+      submittedBy: item.submittedBy.name,
+      status: item.status,
+      deadline: item.deadline,
+      onTime: item.onTime,
+      snapshotSha256: item.snapshotSha256,
+      decidedBy: item.decidedBy?.name ?? null,
+      decidedAt: item.decidedAt,
+      reason: item.reason,
+    })
+  }
+
   return {
+    document,
     find,
     submit,
     show,

@@ -168,7 +168,9 @@ export const SummaryQuery = Type.Object(
       'Date a code in `unit` resolves at (default 31 December of the year; today with hierarchy=current).',
     ),
     format: Type.Optional(
-      Type.Enum(['json', 'csv'], { description: 'Overrides the Accept header (for links).' }),
+      Type.Enum(['json', 'csv', 'pdf'], {
+        description: 'Overrides the Accept header (for links); `pdf`: a printable document.',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -5,7 +5,14 @@ import { sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { today } from '../../http/dates.js'
 import type { Caller } from '../../http/caller.js'
-import { type UnitsService, isCommuneLevel, toUnitSummary } from '../units/index.js'
+import type { UnitKind } from '../../db/schema.js'
+import {
+  COMMUNE_LEVEL_KINDS,
+  type UnitsService,
+  isCommuneLevel,
+  toUnitSummary,
+} from '../units/index.js'
+import { type SentReport, renderReportPdf } from './reports.pdf.js'
 import { type Rows, figuresOf, hasRows, legalFloorOf } from './reports.figures.js'
 import {
   type ReportScope,
@@ -119,7 +126,27 @@ export function createReportsService(db: Kysely<DB>, units: UnitsService) {
     }
   }
 
-  return { summary, breakdown, rootOf, campaignsFor }
+  /** The commune-level kinds valid in the root's subtree during the year (how a document names them). */
+  async function communeKindsOf(unitId: string | null, year: number): Promise<UnitKind[]> {
+    const { rows } = await sql<{ kind: UnitKind }>`
+      select distinct u.kind from units u
+      ${unitId === null ? sql`` : sql`join units r on r.id = ${unitId}::uuid and u.path <@ r.path`}
+      where u.kind = any(${[...COMMUNE_LEVEL_KINDS]}::text[])
+        and daterange(u.valid_from, u.valid_to, '[]')
+          && daterange(${`${year}-01-01`}::date, ${`${year}-12-31`}::date, '[]')`.execute(db)
+    return rows.map((r) => r.kind)
+  }
+
+  /** The summary as a printable document (PDF), with what a sent report adds. */
+  async function document(summary: Summary, sent?: SentReport): Promise<Buffer> {
+    return renderReportPdf(
+      summary,
+      await communeKindsOf(summary.unit?.id ?? null, summary.year),
+      sent,
+    )
+  }
+
+  return { summary, breakdown, rootOf, campaignsFor, document }
 }
 
 export type ReportsService = ReturnType<typeof createReportsService>

@@ -3,6 +3,9 @@
 // reorganisation (the real mapping of its communes) a commune reports straight to its province.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import canonicalize from 'canonicalize'
+import * as fontkit from 'fontkit'
+import { readFileSync } from 'node:fs'
+import { extractText } from 'unpdf'
 import { createHash } from 'node:crypto'
 import { createTestApp, type TestApp } from '../../support/app.js'
 import {
@@ -20,6 +23,28 @@ let siblingEditor: string
 let communeEditor: string
 let provinceAdmin: string
 let start: string
+let districtReport: string
+
+/** The text of a PDF answer, pages joined. */
+async function pdfText(url: string, key = 'test-admin-key-0123456789', accept = 'application/pdf') {
+  const response = await t
+    .http()
+    .get(url)
+    .set(as(key))
+    .set('accept', accept)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => done(null, Buffer.concat(chunks)))
+    })
+    .expect(200)
+  expect(response.headers['content-type']).toBe('application/pdf')
+  const bytes = response.body as Buffer
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
+  const { text } = await extractText(new Uint8Array(bytes), { mergePages: true })
+  return text.normalize('NFC').replace(/\s+/g, ' ')
+}
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` })
 const submit = (body: object, key?: string) => {
@@ -179,6 +204,7 @@ describe('a commune’s report to its district', () => {
 describe('up to the province and the country', () => {
   it('sends a district’s report to its province, and a province’s to no one', async () => {
     const district = await submit({ unitRef: '893', year: 2018 }, districtEditor).expect(201)
+    districtReport = district.body.id
     expect(district.body).toMatchObject({ recipient: { code: '89' }, deadline: '2018-12-15' })
     expect(district.body.snapshot.certifications.communeLevel).toMatchObject({
       eligible: 18,
@@ -214,6 +240,53 @@ describe('up to the province and the country', () => {
     await submit({ unitRef: second, year: 2018 }, siblingEditor).expect(403)
     await submit({ unitRef: 'nope', year: 2018 }).expect(404)
     await submit({ unitRef: second }).expect(400)
+  })
+})
+
+describe('the document', () => {
+  it('gives the district’s report as sent, with the article’s figures, in Vietnamese', async () => {
+    const text = await pdfText(`/v1/report-submissions/${districtReport}`)
+    const shown = await t.admin().get(`/v1/report-submissions/${districtReport}`).expect(200)
+    for (const words of [
+      'BÁO CÁO',
+      'Đơn vị báo cáo: Huyện Chợ Mới (mã 893)',
+      'Kính gửi: Tỉnh An Giang (mã 89)',
+      'Năm 2018, toàn huyện có 16/18 xã, thị trấn, 36 cơ quan, 6 doanh nghiệp, 91 nhà trường đạt tiêu chuẩn “An toàn về ANTT”.',
+      'tổ chức 284 hội nghị'.replace('tổ chức', 'Tổ chức'),
+      'tại 142 ấp',
+      'phát 10.072 phiếu',
+      'đóng góp 921 ý kiến',
+      'cảm hóa, giáo dục 1.214 đối tượng',
+      'giáo dục trở thành người tốt 542 đối tượng, đưa vào diện quản lý 272 đối tượng',
+      'Đã được cấp trên duyệt',
+      `Mã băm SHA-256 của số liệu đã gửi: ${shown.body.snapshotSha256}`,
+    ])
+      expect(text).toContain(words)
+  })
+
+  it('has a glyph for every letter it prints', async () => {
+    const text = await pdfText(
+      `/v1/report-submissions/${districtReport}?format=pdf`,
+      districtEditor,
+      '*/*',
+    )
+    const font = fontkit.create(
+      readFileSync(new URL('../../../reference-data/fonts/NotoSans-Regular.ttf', import.meta.url)),
+    ) as fontkit.Font
+    const missing = [...new Set(text)].filter((c) => !font.hasGlyphForCodePoint(c.codePointAt(0)!))
+    expect(missing).toEqual([])
+    for (const letter of ['ư', 'ơ', 'ạ', 'ể', 'Đ', 'ổ', 'ộ']) expect(text).toContain(letter)
+  })
+
+  it('prints any summary too', async () => {
+    const text = await pdfText('/v1/reports/summary?unit=893&year=2018&format=pdf')
+    expect(text).toContain('16/18 xã, thị trấn')
+    expect(text).not.toContain('SHA-256')
+    const refused = await t
+      .admin()
+      .get('/v1/reports/summary?unit=893&year=2018&groupBy=child&format=pdf')
+      .expect(400)
+    expect(refused.body.code).toBe('UNSUPPORTED_FORMAT')
   })
 })
 
