@@ -218,6 +218,37 @@ describe('deliveries', () => {
     expect(r.received).toHaveLength(1)
   })
 
+  it('sends a report’s submission and acceptance, without its snapshot', async () => {
+    const r = await receiver()
+    const hook = await subscribe(r.url, ['report-submission.*'])
+    const sent = await t
+      .admin()
+      .post('/v1/report-submissions')
+      .send({ unitRef: d.commune.code, year: 2019 }) // a year the other tests write none of
+      .expect(201)
+    await t
+      .admin()
+      .post(`/v1/report-submissions/${sent.body.id}/accept`)
+      .set('if-match', sent.headers.etag!)
+      .send({})
+      .expect(200)
+    const got = await r.waitFor(2)
+    const payloads = got.map(
+      (g) =>
+        new Webhook(hook.secret).verify(g.body, g.headers) as {
+          type: string
+          data: { entityId: string; data: Record<string, unknown> }
+        },
+    )
+    expect(payloads.map((p) => p.type)).toEqual([
+      'report-submission.submitted',
+      'report-submission.accepted',
+    ])
+    expect(payloads[1]!.data.entityId).toBe(sent.body.id)
+    expect(payloads[1]!.data.data).toMatchObject({ status: 'accepted', version: 1 })
+    expect(payloads[1]!.data.data).not.toHaveProperty('snapshot')
+  })
+
   it('rotates the secret: both sign for a while, so receivers switch without a gap', async () => {
     const r = await receiver()
     const created = await t
