@@ -91,9 +91,14 @@ export const swaggerOptions: SwaggerOptions = {
       {
         name: 'reports',
         description:
-          'The yearly report of a unit’s subtree, computed from the records (JSON or CSV).',
+          'The yearly report of a unit’s subtree, computed from the records (JSON, CSV or PDF), and who has reported.',
       },
       { name: 'campaigns', description: 'Campaign targets (chỉ tiêu) and progress against them.' },
+      {
+        name: 'report-submissions',
+        description:
+          'Reports sent up the hierarchy, frozen when sent, and accepted, returned or reopened by the level above; an accepted report locks its year’s records.',
+      },
       {
         name: 'imports',
         description: 'Whole files in (CSV, JSON, NDJSON): atomic, streamed, with dry runs.',
