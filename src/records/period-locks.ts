@@ -34,9 +34,10 @@ export const periodLocked = (lock: Pick<PeriodLock, 'submissionId' | 'year'>) =>
  * `ord`, `submission_id`, `submission_unit_id`, `year`.
  */
 export const periodLocksOf = (from: RawBuilder<unknown>) =>
-  sql`select * from period_locks(
-    (select array_agg(p.ord) from (${from}) p), (select array_agg(p.year) from (${from}) p),
-    (select array_agg(p.unit_id) from (${from}) p))`
+  sql`select l.* from (
+      select array_agg(p.ord) as ords, array_agg(p.year) as years, array_agg(p.unit_id) as units
+      from (${from}) p
+    ) a cross join lateral period_locks(a.ords, a.years, a.units) l`
 
 /**
  * The locks of `writes` (one lock per write at most), holding the years' locks until the

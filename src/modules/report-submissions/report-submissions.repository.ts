@@ -16,6 +16,7 @@ export type SubmissionRow = Selectable<ReportSubmissionsTable> & {
   recipient_code: string | null
   recipient_name: string | null
   recipient_kind: UnitKind | null
+  recipient_path: string | null
 }
 
 export interface NewSubmission {
@@ -44,6 +45,13 @@ export interface SubmissionFilter {
   after?: [string, string]
 }
 
+/** SQL: one step of a submission's history, at the transaction's time. */
+const historyStep = (step: Omit<SubmissionStep, 'at'>) =>
+  sql`jsonb_build_object('action', ${step.action}::text,
+    'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'by', jsonb_build_object('keyId', ${step.by.keyId}::uuid, 'name', ${step.by.name}::text),
+    'reason', ${step.reason}::text)`
+
 /** SQL: today's date in Vietnam (UTC+7, no daylight saving). */
 const VIETNAM_TODAY = sql<string>`((now() at time zone 'UTC') + interval '7 hours')::date`
 
@@ -61,6 +69,7 @@ export function createSubmissionsRepository(db: Kysely<DB>) {
         'r.code as recipient_code',
         'r.name as recipient_name',
         'r.kind as recipient_kind',
+        'r.path as recipient_path',
       ])
 
   const findById = (id: string, tx: Kysely<DB> = db): Promise<SubmissionRow | undefined> =>
@@ -93,11 +102,11 @@ export function createSubmissionsRepository(db: Kysely<DB>) {
           status: 'submitted',
           // The deadline is a day of Vietnam's calendar.
           on_time: sql<boolean>`${VIETNAM_TODAY} <= ${values.deadline}::date`,
-          history: sql`jsonb_build_array(jsonb_build_object('action', 'submit',
-            'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'by', jsonb_build_object('keyId', ${values.submitted_by_key_id}::uuid,
-              'name', ${values.submitted_by_name}::text),
-            'reason', null))`,
+          history: sql`jsonb_build_array(${historyStep({
+            action: 'submit',
+            by: { keyId: values.submitted_by_key_id, name: values.submitted_by_name },
+            reason: null,
+          })})`,
         } as never)
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -111,10 +120,6 @@ export function createSubmissionsRepository(db: Kysely<DB>) {
       step: Omit<SubmissionStep, 'at'>,
       tx: Kysely<DB>,
     ): Promise<SubmissionRow> => {
-      const entry = sql`jsonb_build_object('action', ${step.action}::text,
-        'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'by', jsonb_build_object('keyId', ${step.by.keyId}::uuid, 'name', ${step.by.name}::text),
-        'reason', ${step.reason}::text)`
       await tx
         .updateTable('report_submissions')
         .set({
@@ -123,7 +128,7 @@ export function createSubmissionsRepository(db: Kysely<DB>) {
           decided_by_key_id: step.by.keyId,
           decided_by_name: step.by.name,
           reason: step.reason,
-          history: sql`history || jsonb_build_array(${entry})`,
+          history: sql`history || jsonb_build_array(${historyStep(step)})`,
           updated_at: sql`now()`,
         } as never)
         .where('id', '=', id)

@@ -101,8 +101,10 @@ const TRANSITIONS = {
 } as const satisfies Record<string, { from: SubmissionStatus[]; to: SubmissionStatus }>
 export type Transition = keyof typeof TRANSITIONS
 
-/** How long an accept waits for the year's writes under way (an import) before it answers 409: within the
- * query timeout (DATABASE_QUERY_TIMEOUT_MS, 5 s by default). */
+/**
+ * How long an accept waits for the year's writes under way (an import) before it answers 409:
+ * within the query timeout (DATABASE_QUERY_TIMEOUT_MS, 5 s by default).
+ */
 const ACCEPT_LOCK_TIMEOUT = '3s'
 
 export function createSubmissionsService(
@@ -125,13 +127,9 @@ export function createSubmissionsService(
   /** The level above `unit` as the hierarchy stood on `date`; null for a province. */
   async function recipientOf(unit: UnitRow, date: string, tx: Kysely<DB>) {
     if (unit.parent_id === null) return null
-    const parent = await tx
-      .selectFrom('units')
-      .selectAll()
-      .where('id', '=', unit.parent_id)
-      .executeTakeFirstOrThrow()
+    const parent = (await units.findById(unit.parent_id, tx))!
     // The version of the parent valid that day (a parent renamed later has another version).
-    return units.resolve(parent.code, date, null, 'read', tx).catch(() => parent)
+    return (await units.findByRef(parent.code, date, tx)) ?? parent
   }
 
   async function submit(body: CreateSubmission, { caller, actor }: Asking) {
@@ -259,24 +257,14 @@ export function createSubmissionsService(
   /** Only the level above decides: a key whose scope holds the recipient; a province: the country. */
   async function assertRecipient(row: SubmissionRow, caller: Caller | null) {
     const refuse = (detail: string) => forbidden(detail, 'NOT_THE_RECIPIENT')
-    if (row.recipient_unit_id === null) {
+    if (row.recipient_path === null) {
       if (caller?.scopeUnitId || caller?.role !== 'admin')
         throw refuse(
           'A province’s report is accepted at the national level: an admin key without a scope.',
         )
       return
     }
-    const recipient = await db
-      .selectFrom('units')
-      .select('path')
-      .where('id', '=', row.recipient_unit_id)
-      .executeTakeFirstOrThrow()
-    const scopePath = await units.scopePathOf(caller)
-    const holds =
-      scopePath === null ||
-      recipient.path === scopePath ||
-      recipient.path.startsWith(`${scopePath}.`)
-    if (!holds)
+    if (!units.inScope({ path: row.recipient_path }, await units.scopePathOf(caller)))
       throw refuse(
         `Only the level above (${row.recipient_code}) accepts, returns or reopens this report; this key's scope does not hold it.`,
       )
@@ -337,10 +325,11 @@ export function createSubmissionsService(
     year: number,
     caller: Caller | null,
   ): Promise<Completeness> {
-    const dec31 = `${year}-12-31`
-    const recipient = ref === undefined ? null : await units.resolve(ref, dec31, caller)
+    // Without a unit, a scoped key asks about its scope.
     if (ref === undefined && caller?.scopeUnitId)
       return completeness(caller.scopeUnitId, year, caller)
+    const dec31 = `${year}-12-31`
+    const recipient = ref === undefined ? null : await units.resolve(ref, dec31, caller)
     const level = recipient ? levelOf(recipient.kind) : undefined
     if (recipient && level !== 'district' && level !== 'province')
       throw unprocessable(
@@ -378,22 +367,8 @@ export function createSubmissionsService(
   }
 
   /** The report as sent, as a printable document naming who sent it, when, and its status. */
-  async function document(row: SubmissionRow): Promise<Buffer> {
-    const item = toSubmissionItem(row)
-    return reports.document(row.snapshot as unknown as Summary, {
-      version: item.version,
-      recipient: item.recipient,
-      submittedAt: item.submittedAt,
-      submittedBy: item.submittedBy.name,
-      status: item.status,
-      deadline: item.deadline,
-      onTime: item.onTime,
-      snapshotSha256: item.snapshotSha256,
-      decidedBy: item.decidedBy?.name ?? null,
-      decidedAt: item.decidedAt,
-      reason: item.reason,
-    })
-  }
+  const document = (row: SubmissionRow) =>
+    reports.document(row.snapshot as unknown as Summary, toSubmissionItem(row))
 
   return {
     document,

@@ -17,17 +17,17 @@ let fonts: { regular: Buffer; bold: Buffer } | undefined
 const fontsOf = () =>
   (fonts ??= { regular: readFileSync(PDF_FONTS.regular), bold: readFileSync(PDF_FONTS.bold) })
 
-/** A report sent up the hierarchy, as its document names it. */
+/** A report sent up the hierarchy, as its document names it (a submission as the API shows it). */
 export interface SentReport {
   version: number
   recipient: { code: string; name: string } | null
   submittedAt: string
-  submittedBy: string
+  submittedBy: { name: string }
   status: 'submitted' | 'accepted' | 'returned' | 'reopened'
   deadline: string
   onTime: boolean
   snapshotSha256: string
-  decidedBy: string | null
+  decidedBy: { name: string } | null
   decidedAt: string | null
   reason: string | null
 }
@@ -126,7 +126,7 @@ export function renderReportPdf(
     margins: { top: 56, bottom: 56, left: 64, right: 56 },
     info: {
       Title: `Báo cáo phong trào Toàn dân bảo vệ ANTQ năm ${summary.year}`,
-      Author: sent?.submittedBy ?? 'antq-api',
+      Author: sent?.submittedBy.name ?? 'antq-api',
     },
   })
   doc.registerFont('regular', regular)
@@ -214,10 +214,10 @@ export function renderReportPdf(
     doc.font('regular').fontSize(11)
     const lines = [
       `Phiên bản: ${sent.version}`,
-      `Người gửi: ${sent.submittedBy}`,
+      `Người gửi: ${sent.submittedBy.name}`,
       `Thời điểm gửi: ${vietnamTime(sent.submittedAt)}`,
       `Hạn gửi: ${vietnamDate(sent.deadline)} (${sent.onTime ? 'đúng hạn' : 'quá hạn'})`,
-      `Trạng thái: ${STATUS[sent.status]}${sent.decidedBy && sent.decidedAt ? ` (${sent.decidedBy}, ${vietnamTime(sent.decidedAt)})` : ''}`,
+      `Trạng thái: ${STATUS[sent.status]}${sent.decidedBy && sent.decidedAt ? ` (${sent.decidedBy.name}, ${vietnamTime(sent.decidedAt)})` : ''}`,
       ...(sent.reason ? [`Lý do: ${sent.reason}`] : []),
       `Mã băm SHA-256 của số liệu đã gửi: ${sent.snapshotSha256}`,
     ]
