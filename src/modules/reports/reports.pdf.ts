@@ -4,7 +4,7 @@
 // report sent up the hierarchy who sent it, when, its status and the SHA-256 of what was sent.
 // The font is bundled (Noto Sans, SIL Open Font License): it has every Vietnamese glyph.
 import { readFileSync } from 'node:fs'
-import PDFDocument from 'pdfkit'
+import type PDFDocument from 'pdfkit'
 import type { UnitKind } from '../../db/schema.js'
 import { projectRoot } from '../../project.js'
 import type { Summary } from './reports.schemas.js'
@@ -16,6 +16,10 @@ export const PDF_FONTS = {
 let fonts: { regular: Buffer; bold: Buffer } | undefined
 const fontsOf = () =>
   (fonts ??= { regular: readFileSync(PDF_FONTS.regular), bold: readFileSync(PDF_FONTS.bold) })
+// Loaded on the first PDF asked for: pdfkit and its font engine cost every process ~0.15 s at
+// start, and most never print.
+let pdfkit: Promise<{ default: typeof PDFDocument }> | undefined
+const loadPdfkit = () => (pdfkit ??= import('pdfkit'))
 
 /** A report sent up the hierarchy, as its document names it (a submission as the API shows it). */
 export interface SentReport {
@@ -115,13 +119,14 @@ const GROUP_LABELS = {
 } as const
 
 /** Renders the report; resolves with the PDF's bytes. */
-export function renderReportPdf(
+export async function renderReportPdf(
   summary: Summary,
   communeKinds: readonly UnitKind[],
   sent?: SentReport,
 ): Promise<Buffer> {
+  const { default: Document } = await loadPdfkit()
   const { regular, bold } = fontsOf()
-  const doc = new PDFDocument({
+  const doc = new Document({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 64, right: 56 },
     info: {
