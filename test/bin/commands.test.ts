@@ -1,13 +1,14 @@
 // The command-line entries as a newcomer runs them: `npm run demo` (twice: the second run changes
 // nothing), and the one-line answers to the usual mistakes — a database that does not exist, a
 // server that is down, a wrong file, a bad setting — with no stack trace and no secret echoed.
+// The embedded database's folder starts migrated (migrations from nothing have tests of their own).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { onServer } from '../support/database.js'
+import { onServer, seedMigratedDataDir } from '../support/database.js'
 import { adminQuery, databaseUrlFor } from '../support/postgres-admin.js'
 import { PATIENCE_MS } from '../support/patience.js'
 
@@ -37,6 +38,7 @@ const scratch = `antq_test_demo_${randomBytes(4).toString('hex')}`
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'antq-commands-'))
   if (server) await adminQuery(server, `create database ${scratch}`)
+  else await seedMigratedDataDir(join(folder, 'data'))
   target = server
     ? { DATABASE_URL: databaseUrlFor(server, scratch) }
     : { DATA_DIR: join(folder, 'data') }
