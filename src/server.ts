@@ -1,5 +1,4 @@
 // Entry point: load config, open and migrate the database, listen, and close gracefully.
-import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
@@ -23,6 +22,9 @@ async function main() {
     await database.close()
     throw error
   }
+  // The app is loaded once the database is open and migrated: a start that cannot get its
+  // database (a folder in use, a server down) says so without first loading every module.
+  const { buildApp } = await import('./app.js')
   const app = await buildApp(config, { database, logger })
   await app.listen({ port: config.port, host: config.host })
   logger.info(
