@@ -48,8 +48,10 @@ export function createImportsRepository(db: Kysely<DB>) {
         .returningAll()
         .executeTakeFirstOrThrow(),
 
+    /** Ends a job; its stored file (an async import's) goes in the same statement. */
     finish: (id: string, end: ImportEnd, tx: Kysely<DB> = db) =>
       tx
+        .with('dropped_file', (q) => q.deleteFrom('import_chunks').where('import_id', '=', id))
         .updateTable('imports')
         .set({
           status: end.status,
@@ -100,9 +102,6 @@ export function createImportsRepository(db: Kysely<DB>) {
         yield chunk.data
       }
     },
-
-    dropChunks: (id: string) =>
-      db.deleteFrom('import_chunks').where('import_id', '=', id).execute(),
 
     /**
      * Takes the oldest queued import for this process: any number of processes may ask at once,

@@ -340,10 +340,10 @@ export function createImportsService(
         new BodyMeter(Infinity),
       )
     } catch (error) {
+      // The job ended and its file went with it; a job that could not end is left `running`,
+      // file and all, for the sweep of abandoned jobs.
       if (!(error instanceof HttpProblem))
         log.error({ err: error, importId: job.id }, 'import failed')
-    } finally {
-      await repository.dropChunks(job.id)
     }
     return true
   }
